@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sealjit.  `make check` installs what it needs (apt-get, as root), builds,
+# lints, runs the userspace tests and the VM tests, and ends with a line
+# "N passed, M failed".  `make demo` shows the module at work in a VM.
+#
+# The module is built for Debian's cloud kernel installed here (never for
+# `uname -r` of the build machine); on a real host: make KVER=$(uname -r).
+
+KVER ?= $(shell scripts/kver.sh)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+KIMG ?= /boot/vmlinuz-$(KVER)
+LINUX_SRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
+
+B := build
+LSRC := $(B)/linux-source-6.1
+VERSION := 0.1.0
+
+CC ?= gcc
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iuapi \
+	       -DSJ_TOOL_VERSION='"$(VERSION)"'
+# kselftest_harness.h itself compares signed with unsigned and has unused
+# parameters; the rest of the warnings stay errors.
+KTEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
+		-isystem $(LSRC)/tools/testing/selftests -static
+
+SHARED_SRC := verifier/insn.c verifier/check.c verifier/log.c \
+	      verifier/interp.c jit/jit.c jit/x86.c
+SHARED_HDR := $(wildcard verifier/*.h jit/*.h uapi/linux/*.h)
+SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)
+LIB := $(B)/libsealjit.a
+
+UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random
+KERNEL_TESTS := $(B)/dev_test
+TOOL := $(B)/sealjit
+
+.PHONY: all deps module tools tests unit lint coccicheck vmtest check \
+	check-run demo clean linux-src
+
+all: module tools tests
+
+deps:
+	@scripts/deps.sh
+
+# --- the module -------------------------------------------------------------
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): run 'make deps' or set KVER" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# --- shared objects, tools, tests ------------------------------------------
+$(B)/obj/%.o: %.c $(SHARED_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(LIB): $(SHARED_OBJ)
+	ar rcs $@ $^
+
+tools: $(TOOL)
+$(TOOL): tools/sealjit.c tools/filter_file.c tools/filter_file.h $(LIB)
+	$(CC) $(USER_CFLAGS) -o $@ tools/sealjit.c tools/filter_file.c $(LIB)
+
+# Static, so that the same binary runs in the busybox VM.
+$(B)/sealjit.static: tools/sealjit.c tools/filter_file.c tools/filter_file.h $(LIB)
+	$(CC) $(USER_CFLAGS) -static -o $@ tools/sealjit.c tools/filter_file.c $(LIB)
+
+UNIT_COMMON := selftests/unit/agree.c selftests/unit/runner.c \
+	       selftests/check_table.c
+$(B)/test_%: selftests/unit/test_%.c $(UNIT_COMMON) $(wildcard selftests/unit/*.h) selftests/check_table.h $(LIB)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(UNIT_COMMON) $(LIB)
+
+$(B)/dev_test: selftests/kernel/dev_test.c selftests/check_table.c selftests/check_table.h $(LIB) $(LSRC)/.stamp
+	$(CC) $(KTEST_CFLAGS) -o $@ $< selftests/check_table.c $(LIB)
+
+tests: $(UNIT_TESTS) $(KERNEL_TESTS) $(B)/sealjit.static
+
+# Parts of Debian's linux-source-6.1 used at build time (never committed):
+# kselftest_harness.h, checkpatch.pl, kernel-doc and the coccinelle scripts.
+linux-src: $(LSRC)/.stamp
+$(LSRC)/.stamp: $(LINUX_SRC_TAR)
+	@mkdir -p $(B)
+	tar -C $(B) -xJf $< linux-source-6.1/scripts \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h
+	touch $@
+
+# --- test groups ------------------------------------------------------------
+unit: $(UNIT_TESTS)
+	@scripts/run-tap.sh unit $(UNIT_TESTS)
+
+lint: $(LSRC)/.stamp
+	@scripts/lint.sh $(KDIR) $(LSRC)
+
+coccicheck: $(LSRC)/.stamp
+	@scripts/coccicheck.sh $(LSRC) kmod verifier jit uapi tools
+
+vmtest: module $(KERNEL_TESTS) $(B)/sealjit.static
+	@selftests/vm/run-vm.sh --kernel $(KIMG) --module sealjit.ko \
+		--bin $(B)/dev_test --file $(B)/sealjit.static:/bin/sealjit \
+		-- selftests/vm/guest-check.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run:
+	@scripts/check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory module $(B)/sealjit.static
+	@selftests/vm/run-vm.sh --kernel $(KIMG) --module sealjit.ko \
+		--file $(B)/sealjit.static:/bin/sealjit -- selftests/vm/guest-demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf $(B)

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Translation of checked classic BPF into x86-64, one small function per
+ * instruction class behind a dispatch switch.
+ *
+ * Sizing.  Every jump is forward, so jump forms can be chosen by shrinking:
+ * the first pass assumes each instruction takes SJ_JIT_INSN_MAX bytes, and
+ * every later pass picks each branch's form (rel8 or rel32) from the offsets
+ * of the pass before.  Offsets only ever shrink, so distances only shrink,
+ * so a form once short stays short: the passes converge, at the latest
+ * after one pass per branch (at most two per instruction).  A pass that
+ * changes no offset is a fixpoint; the emitting pass then reproduces it
+ * exactly, and asserts that it did.
+ */
+#include "jit.h"
+#include "x86.h"
+
+#define REG_A	X86_EAX
+#define REG_X	X86_ECX		/* so that shifts by X use %cl directly */
+#define REG_CTX	X86_EDI
+#define REG_TMP	X86_ESI
+
+struct jit_ctx {
+	struct sj_emit e;
+	const struct sock_filter *prog;
+	u32 len;
+	u32 *addrs;
+	bool frame;
+};
+
+static bool fits_s8(u32 v)
+{
+	return (s32)v >= -128 && (s32)v <= 127;
+}
+
+static s8 mem_disp(struct jit_ctx *ctx, u32 k)
+{
+	if (!ctx->frame || k >= SJ_MEMWORDS) {
+		ctx->e.error = true;
+		return 0;
+	}
+	return (s8)(4 * (s32)k - SJ_JIT_FRAME);
+}
+
+/* leave; ret; int3 (the int3 stops straight-line speculation) */
+static void emit_exit(struct jit_ctx *ctx)
+{
+	emit_leave(&ctx->e);
+	emit_ret(&ctx->e);
+	emit_int3(&ctx->e);
+}
+
+static void emit_prologue(struct jit_ctx *ctx)
+{
+	emit_push64_rbp(&ctx->e);
+	emit_mov64_rsp_rbp(&ctx->e);
+	if (ctx->frame)
+		emit_sub64_imm8_rsp(&ctx->e, SJ_JIT_FRAME);
+	emit_alu32_reg(&ctx->e, X86_XOR, REG_A, REG_A);
+	emit_alu32_reg(&ctx->e, X86_XOR, REG_X, REG_X);
+}
+
+static void jit_load(struct jit_ctx *ctx, const struct sock_filter *insn)
+{
+	u32 k = insn->k;
+
+	switch (insn->code) {
+	case BPF_LD | BPF_W | BPF_ABS:
+		if (k >= SJ_DATA_SIZE || (k & 3))
+			ctx->e.error = true;
+		emit_mov32_load_disp8(&ctx->e, REG_A, REG_CTX, (s8)(k & 0x3f));
+		break;
+	case BPF_LD | BPF_W | BPF_LEN:
+		emit_mov32_imm32(&ctx->e, REG_A, SJ_DATA_SIZE);
+		break;
+	case BPF_LDX | BPF_W | BPF_LEN:
+		emit_mov32_imm32(&ctx->e, REG_X, SJ_DATA_SIZE);
+		break;
+	case BPF_LD | BPF_IMM:
+		emit_mov32_imm32(&ctx->e, REG_A, k);
+		break;
+	case BPF_LDX | BPF_IMM:
+		emit_mov32_imm32(&ctx->e, REG_X, k);
+		break;
+	case BPF_LD | BPF_MEM:
+		emit_mov32_load_disp8(&ctx->e, REG_A, X86_EBP, mem_disp(ctx, k));
+		break;
+	case BPF_LDX | BPF_MEM:
+		emit_mov32_load_disp8(&ctx->e, REG_X, X86_EBP, mem_disp(ctx, k));
+		break;
+	case BPF_ST:
+		emit_mov32_store_disp8(&ctx->e, X86_EBP, mem_disp(ctx, k), REG_A);
+		break;
+	case BPF_STX:
+		emit_mov32_store_disp8(&ctx->e, X86_EBP, mem_disp(ctx, k), REG_X);
+		break;
+	default:
+		ctx->e.error = true;
+	}
+}
+
+/*
+ * div x: the kernel makes the filter return 0 when X is 0, so we do too:
+ *	test %ecx, %ecx; jne 1f; xor %eax, %eax; leave; ret; int3
+ *	1: xor %edx, %edx; div %ecx
+ */
+static void jit_div_x(struct jit_ctx *ctx)
+{
+	u32 skip_from;
+
+	emit_test32_reg(&ctx->e, REG_X, REG_X);
+	emit_jcc_rel8(&ctx->e, X86_CC_NE, 5);
+	skip_from = ctx->e.pos;
+	emit_alu32_reg(&ctx->e, X86_XOR, REG_A, REG_A);
+	emit_exit(ctx);
+	if (ctx->e.pos - skip_from != 5)
+		ctx->e.error = true;
+	emit_alu32_reg(&ctx->e, X86_XOR, X86_EDX, X86_EDX);
+	emit_div32_reg(&ctx->e, REG_X);
+}
+
+static void jit_div_k(struct jit_ctx *ctx, u32 k)
+{
+	if (k == 0)
+		ctx->e.error = true;
+	emit_mov32_imm32(&ctx->e, REG_TMP, k);
+	emit_alu32_reg(&ctx->e, X86_XOR, X86_EDX, X86_EDX);
+	emit_div32_reg(&ctx->e, REG_TMP);
+}
+
+static void jit_alu(struct jit_ctx *ctx, const struct sock_filter *insn)
+{
+	static const u8 x86_op[] = {
+		[BPF_ADD >> 4] = X86_ADD, [BPF_SUB >> 4] = X86_SUB,
+		[BPF_AND >> 4] = X86_AND, [BPF_OR >> 4] = X86_OR,
+		[BPF_XOR >> 4] = X86_XOR,
+	};
+	bool src_x = BPF_SRC(insn->code) == BPF_X;
+	u32 k = insn->k;
+
+	switch (BPF_OP(insn->code)) {
+	case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_OR: case BPF_XOR:
+		if (src_x)
+			emit_alu32_reg(&ctx->e, x86_op[BPF_OP(insn->code) >> 4],
+				       REG_A, REG_X);
+		else if (fits_s8(k))
+			emit_alu32_imm8(&ctx->e, x86_op[BPF_OP(insn->code) >> 4],
+					REG_A, (s8)k);
+		else
+			emit_alu32_imm32(&ctx->e, x86_op[BPF_OP(insn->code) >> 4],
+					 REG_A, k);
+		break;
+	case BPF_MUL:
+		if (src_x)
+			emit_imul32_reg(&ctx->e, REG_A, REG_X);
+		else
+			emit_imul32_imm32(&ctx->e, REG_A, REG_A, k);
+		break;
+	case BPF_DIV:
+		if (src_x)
+			jit_div_x(ctx);
+		else
+			jit_div_k(ctx, k);
+		break;
+	case BPF_LSH: case BPF_RSH: {
+		u8 op = BPF_OP(insn->code) == BPF_LSH ? X86_SHL : X86_SHR;
+
+		if (src_x)
+			emit_shift32_cl(&ctx->e, op, REG_A);
+		else
+			emit_shift32_imm8(&ctx->e, op, REG_A, (u8)(k > 31 ? 32 : k));
+		break;
+	}
+	case BPF_NEG:
+		emit_neg32_reg(&ctx->e, REG_A);
+		break;
+	default:
+		ctx->e.error = true;
+	}
+}
+
+/* Distance from the end of insn pc (plus @after bytes) to insn target. */
+static u32 branch_disp(struct jit_ctx *ctx, u32 pc, u32 target, u32 after)
+{
+	if (target <= pc || target >= ctx->len) {
+		ctx->e.error = true;
+		return 0;
+	}
+	return ctx->addrs[target] - ctx->addrs[pc + 1] + after;
+}
+
+static u32 jmp_len(struct jit_ctx *ctx, u32 pc, u32 target)
+{
+	if (target == pc + 1)
+		return 0;
+	return branch_disp(ctx, pc, target, 0) <= 127 ? X86_JMP_REL8_LEN :
+							 X86_JMP_REL32_LEN;
+}
+
+/* jmp to BPF insn @target; nothing if it is the next one. */
+static void emit_jmp_to(struct jit_ctx *ctx, u32 pc, u32 target)
+{
+	u32 disp;
+
+	if (target == pc + 1)
+		return;
+	disp = branch_disp(ctx, pc, target, 0);
+	if (disp <= 127)
+		emit_jmp_rel8(&ctx->e, (s8)disp);
+	else
+		emit_jmp_rel32(&ctx->e, (s32)disp);
+}
+
+/* jcc to BPF insn @target, followed by @after more bytes of this insn. */
+static void emit_jcc_to(struct jit_ctx *ctx, u8 cc, u32 pc, u32 target,
+			u32 after)
+{
+	u32 disp = branch_disp(ctx, pc, target, after);
+
+	if (disp <= 127)
+		emit_jcc_rel8(&ctx->e, cc, (s8)disp);
+	else
+		emit_jcc_rel32(&ctx->e, cc, (s32)disp);
+}
+
+static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
+{
+	static const u8 cc_of[] = {
+		[BPF_JEQ >> 4] = X86_CC_E, [BPF_JGT >> 4] = X86_CC_A,
+		[BPF_JGE >> 4] = X86_CC_AE, [BPF_JSET >> 4] = X86_CC_NE,
+	};
+	u32 t = pc + 1 + insn->jt, f = pc + 1 + insn->jf;
+	u8 op = BPF_OP(insn->code), cc;
+
+	if (op == BPF_JA) {
+		emit_jmp_to(ctx, pc, pc + 1 + insn->k);
+		return;
+	}
+	if (op > BPF_JSET) {
+		ctx->e.error = true;
+		return;
+	}
+	cc = cc_of[op >> 4];
+	if (BPF_SRC(insn->code) == BPF_X && op == BPF_JSET)
+		emit_test32_reg(&ctx->e, REG_A, REG_X);
+	else if (BPF_SRC(insn->code) == BPF_X)
+		emit_alu32_reg(&ctx->e, X86_CMP, REG_A, REG_X);
+	else if (op == BPF_JSET)
+		emit_test32_imm32(&ctx->e, REG_A, insn->k);
+	else if (fits_s8(insn->k))
+		emit_alu32_imm8(&ctx->e, X86_CMP, REG_A, (s8)insn->k);
+	else
+		emit_alu32_imm32(&ctx->e, X86_CMP, REG_A, insn->k);
+
+	/* x86 condition codes come in pairs: cc ^ 1 is the negation. */
+	if (t == f) {
+		emit_jmp_to(ctx, pc, t);
+	} else if (t == pc + 1) {
+		emit_jcc_to(ctx, cc ^ 1, pc, f, 0);
+	} else if (f == pc + 1) {
+		emit_jcc_to(ctx, cc, pc, t, 0);
+	} else {
+		emit_jcc_to(ctx, cc, pc, t, jmp_len(ctx, pc, f));
+		emit_jmp_to(ctx, pc, f);
+	}
+}
+
+static void jit_ret(struct jit_ctx *ctx, const struct sock_filter *insn)
+{
+	if (BPF_RVAL(insn->code) == BPF_K)
+		emit_mov32_imm32(&ctx->e, REG_A, insn->k);
+	emit_exit(ctx);
+}
+
+static void jit_insn(struct jit_ctx *ctx, u32 pc)
+{
+	const struct sock_filter *insn = &ctx->prog[pc];
+
+	if (!sj_is_seccomp_op(insn->code)) {
+		ctx->e.error = true;
+		return;
+	}
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_LD: case BPF_LDX: case BPF_ST: case BPF_STX:
+		jit_load(ctx, insn);
+		break;
+	case BPF_ALU:
+		jit_alu(ctx, insn);
+		break;
+	case BPF_JMP:
+		jit_jmp(ctx, pc, insn);
+		break;
+	case BPF_RET:
+		jit_ret(ctx, insn);
+		break;
+	case BPF_MISC:
+		if (BPF_MISCOP(insn->code) == BPF_TAX)
+			emit_mov32_reg(&ctx->e, REG_X, REG_A);
+		else
+			emit_mov32_reg(&ctx->e, REG_A, REG_X);
+		break;
+	}
+}
+
+/*
+ * One pass over the program.  While sizing, addrs[] is updated in place:
+ * insn pc only reads addrs[pc + 1 ..], which still hold the previous
+ * pass's values.  While emitting, each start must equal addrs[].
+ * Return: true if any offset changed.
+ */
+static bool jit_pass(struct jit_ctx *ctx, bool emitting)
+{
+	bool changed = false;
+	u32 pc, start;
+
+	ctx->e.pos = 0;
+	emit_prologue(ctx);
+	for (pc = 0; pc < ctx->len && !ctx->e.error; pc++) {
+		start = ctx->e.pos;
+		if (start != ctx->addrs[pc]) {
+			if (emitting)
+				ctx->e.error = true;
+			ctx->addrs[pc] = start;
+			changed = true;
+		}
+		jit_insn(ctx, pc);
+		if (ctx->e.pos - start > SJ_JIT_INSN_MAX)
+			ctx->e.error = true;
+	}
+	if (ctx->e.pos != ctx->addrs[ctx->len]) {
+		if (emitting)
+			ctx->e.error = true;
+		ctx->addrs[ctx->len] = ctx->e.pos;
+		changed = true;
+	}
+	return changed;
+}
+
+static bool uses_scratch(const struct sock_filter *prog, u32 len)
+{
+	u32 pc;
+
+	for (pc = 0; pc < len; pc++)
+		if (sj_op_flags(prog[pc].code) & (SJ_OP_MEM_RD | SJ_OP_MEM_WR))
+			return true;
+	return false;
+}
+
+/**
+ * sj_jit_compile() - translate a checked filter into x86-64
+ * @prog: the filter, accepted by sj_check()
+ * @len: its length
+ * @buf: where the image goes, or NULL to compute its size only
+ * @cap: size of @buf; bytes past the image are filled with int3
+ * @image_len: out: the image's size
+ * @work: scratch space for the offsets table
+ *
+ * Context: any; does not sleep or allocate.
+ * Return: 0 on success; -1 if the program cannot be translated (it was not
+ * checked) or does not fit in @cap.  Nothing is written past @cap.
+ */
+int sj_jit_compile(const struct sock_filter *prog, u32 len, u8 *buf, u32 cap,
+		   u32 *image_len, struct sj_jit_work *work)
+{
+	struct jit_ctx ctx = {
+		.e = { .buf = NULL, .cap = SJ_JIT_MAX_IMAGE },
+		.prog = prog, .len = len, .addrs = work->addrs,
+	};
+	u32 pc;
+
+	if (len == 0 || len > SJ_MAXINSNS)
+		return -1;
+	ctx.frame = uses_scratch(prog, len);
+	for (pc = 0; pc <= len; pc++)
+		work->addrs[pc] = SJ_JIT_PROLOGUE_MAX + pc * SJ_JIT_INSN_MAX;
+
+	for (work->passes = 1; jit_pass(&ctx, false); work->passes++)
+		if (ctx.e.error || work->passes > 2 * len + 2)
+			return -1;
+	if (ctx.e.error)
+		return -1;
+	*image_len = ctx.e.pos;
+	if (!buf)
+		return 0;
+	if (cap < ctx.e.pos)
+		return -1;
+
+	ctx.e.buf = buf;
+	ctx.e.cap = cap;
+	jit_pass(&ctx, true);
+	if (ctx.e.error || ctx.e.pos != *image_len)
+		return -1;
+	memset(buf + ctx.e.pos, 0xcc, cap - ctx.e.pos);
+	return 0;
+}

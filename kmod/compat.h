@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel-version glue, in one place.  sealjit targets x86-64 kernels with
+ * kprobes (for symbol resolution); each hard requirement fails the build
+ * here rather than somewhere deep in the module.
+ */
+#ifndef SJ_COMPAT_H
+#define SJ_COMPAT_H
+
+#ifndef CONFIG_X86_64
+#error "sealjit emits x86-64 code: build it for CONFIG_X86_64 kernels only"
+#endif
+#ifndef CONFIG_KPROBES
+#error "sealjit resolves unexported symbols through a kprobe: CONFIG_KPROBES is required"
+#endif
+
+#endif /* SJ_COMPAT_H */

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/sealjit: the ioctl ABI of uapi/linux/sealjit.h.  The handler is a
+ * thin switch; each command copies its extensible struct in, does one
+ * thing, and copies the struct back out.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include "sealjit.h"
+
+/*
+ * The size bits of a command are not part of its identity: the size is
+ * taken from the struct's own @size member, so that old and new binaries
+ * interoperate.  Type, number and direction bits must all match.
+ */
+#define SJ_IOC_KEY(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+/*
+ * Copy an extensible struct in, openat2-style: @size must cover the first
+ * version; an unknown tail must be zero (E2BIG otherwise).
+ */
+static int copy_args_in(void *kargs, size_t ksize, size_t ver0,
+			const void __user *uargs, u32 *usize)
+{
+	u32 size;
+	int err;
+
+	if (get_user(size, (const u32 __user *)uargs))
+		return -EFAULT;
+	if (size < ver0)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(kargs, ksize, uargs, size);
+	if (err)
+		return err;
+	*usize = size;
+	return 0;
+}
+
+/* Output members beyond the caller's struct are not written. */
+static int copy_args_out(void __user *uargs, const void *kargs, size_t ksize,
+			 u32 usize)
+{
+	if (copy_to_user(uargs, kargs, min_t(size_t, ksize, usize)))
+		return -EFAULT;
+	return 0;
+}
+
+static long cmd_version(void __user *uargs)
+{
+	struct sealjit_version v;
+	u32 usize;
+	int err;
+
+	err = copy_args_in(&v, sizeof(v), SEALJIT_VERSION_SIZE_VER0, uargs,
+			   &usize);
+	if (err)
+		return err;
+	if (v.flags)
+		return -EINVAL;
+	v.abi_major = SEALJIT_ABI_MAJOR;
+	v.abi_minor = SEALJIT_ABI_MINOR;
+	v.max_insns = SEALJIT_MAXINSNS;
+	v.features = SEALJIT_FEAT_CHECK | SEALJIT_FEAT_JIT_X86_64;
+	strscpy(v.release, SJ_RELEASE, sizeof(v.release));
+	return copy_args_out(uargs, &v, sizeof(v), usize);
+}
+
+static long cmd_check(void __user *uargs)
+{
+	struct sealjit_filter_args args;
+	struct sj_prepared prep;
+	u32 usize;
+	int err, out_err;
+
+	err = copy_args_in(&args, sizeof(args), SEALJIT_FILTER_ARGS_SIZE_VER0,
+			   uargs, &usize);
+	if (err)
+		return err;
+	err = sj_filter_prepare(&args, &prep);
+	sj_filter_release(&prep);
+	/* A rejected filter still reports why. */
+	if (err && err != -EINVAL)
+		return err;
+	out_err = copy_args_out(uargs, &args, sizeof(args), usize);
+	return err ? err : out_err;
+}
+
+static long sj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uargs = (void __user *)arg;
+
+	switch (SJ_IOC_KEY(cmd)) {
+	case SJ_IOC_KEY(SEALJIT_IOC_VERSION):
+		return cmd_version(uargs);
+	case SJ_IOC_KEY(SEALJIT_IOC_CHECK):
+		return cmd_check(uargs);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations sj_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = sj_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice sj_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "sealjit",
+	.fops = &sj_fops,
+	.mode = 0666,	/* like seccomp(2): any process may filter itself */
+};
+
+int __init sj_dev_init(void)
+{
+	return misc_register(&sj_misc);
+}
+
+void sj_dev_exit(void)
+{
+	misc_deregister(&sj_misc);
+}

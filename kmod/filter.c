@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From a user's struct sock_fprog to a checked program and its native code
+ * in a scratch buffer: the common front half of CHECK and LOAD.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/compat.h>
+#include <linux/filter.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "../jit/jit.h"
+#include "sealjit.h"
+
+static int validate_args(const struct sealjit_filter_args *args)
+{
+	if (args->flags || args->reserved)
+		return -EINVAL;
+	if (args->log_level == SEALJIT_LOG_NONE)
+		return args->log_buf || args->log_size ? -EINVAL : 0;
+	if (args->log_level > SEALJIT_LOG_FACTS || !args->log_buf ||
+	    args->log_size < SEALJIT_LOG_MIN || args->log_size > SEALJIT_LOG_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/* As seccomp_prepare_user_filter(): a 32-bit caller passes its own layout. */
+static int copy_fprog(u64 uptr, struct sock_fprog *fprog)
+{
+	void __user *user = u64_to_user_ptr(uptr);
+
+#ifdef CONFIG_COMPAT
+	if (in_compat_syscall()) {
+		struct compat_sock_fprog fprog32;
+
+		if (copy_from_user(&fprog32, user, sizeof(fprog32)))
+			return -EFAULT;
+		fprog->len = fprog32.len;
+		fprog->filter = compat_ptr(fprog32.filter);
+		return 0;
+	}
+#endif
+	if (copy_from_user(fprog, user, sizeof(*fprog)))
+		return -EFAULT;
+	return 0;
+}
+
+static int write_log(struct sealjit_filter_args *args,
+		     const struct sj_prepared *prep)
+{
+	u32 need, size;
+	char *text;
+	int err = 0;
+
+	need = sj_log_render(NULL, 0, args->log_level, &prep->diag,
+			     &prep->facts, prep->image_len);
+	args->log_true_size = need;
+	if (args->log_level == SEALJIT_LOG_NONE)
+		return 0;
+	size = min(need, args->log_size);
+	text = kmalloc(size, GFP_KERNEL);
+	if (!text)
+		return -ENOMEM;
+	sj_log_render(text, size, args->log_level, &prep->diag, &prep->facts,
+		      prep->image_len);
+	if (copy_to_user(u64_to_user_ptr(args->log_buf), text, size))
+		err = -EFAULT;
+	kfree(text);
+	return err;
+}
+
+static int check_insns(struct sj_prepared *prep)
+{
+	struct sj_check_work *work;
+	int ret;
+
+	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	if (!work)
+		return -ENOMEM;
+	ret = sj_check(prep->insns, prep->len, work, &prep->facts, &prep->diag);
+	kvfree(work);
+	return ret ? -EINVAL : 0;
+}
+
+static int compile(struct sj_prepared *prep)
+{
+	struct sj_jit_work *work;
+	u32 size;
+	int ret = -ENOMEM;
+
+	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	if (!work)
+		return -ENOMEM;
+	if (sj_jit_compile(prep->insns, prep->len, NULL, 0, &size, work))
+		goto fail_jit;
+	prep->image = vmalloc(size);
+	if (!prep->image)
+		goto out;
+	if (sj_jit_compile(prep->insns, prep->len, prep->image, size,
+			   &prep->image_len, work))
+		goto fail_jit;
+	ret = 0;
+	goto out;
+
+fail_jit:
+	/* The checker accepted it, so this is our bug: say so, fail closed. */
+	pr_warn("JIT could not translate a checked %u-instruction filter\n",
+		prep->len);
+	prep->diag.reason = SEALJIT_E_JIT;
+	ret = -EINVAL;
+out:
+	kvfree(work);
+	return ret;
+}
+
+static void fill_facts(struct sealjit_filter_args *args,
+		       const struct sj_prepared *prep)
+{
+	bool ok = prep->diag.reason == SEALJIT_OK;
+
+	args->insn_count = prep->len;
+	args->longest_path = ok ? prep->facts.longest_path : 0;
+	args->image_size = ok ? prep->image_len : 0;
+	args->scratch_mask = ok ? prep->facts.scratch_mask : 0;
+	args->uses = ok ? prep->facts.uses : 0;
+	args->err_reason = prep->diag.reason;
+	args->err_insn = prep->diag.insn;
+}
+
+/**
+ * sj_filter_prepare() - copy in, check and compile a user's filter
+ * @args: the request, already copied from userspace; its output members
+ *	and the user's log buffer are filled in here
+ * @prep: the result; release it with sj_filter_release() whatever the
+ *	return value
+ *
+ * Context: process context, may sleep.
+ * Return: 0 if the filter was accepted and compiled; -EINVAL for a bad
+ * request or a rejected filter (the reason is in @args->err_reason and the
+ * log); -EFAULT for a bad pointer; -ENOMEM.
+ */
+int sj_filter_prepare(struct sealjit_filter_args *args,
+		      struct sj_prepared *prep)
+{
+	struct sock_fprog fprog;
+	int err, log_err;
+
+	memset(prep, 0, sizeof(*prep));
+	err = validate_args(args);
+	if (err)
+		return err;
+	err = copy_fprog(args->fprog, &fprog);
+	if (err)
+		return err;
+
+	prep->len = fprog.len;
+	if (fprog.len > 0 && fprog.len <= SEALJIT_MAXINSNS) {
+		prep->insns = memdup_user(fprog.filter,
+					  fprog.len * sizeof(*prep->insns));
+		if (IS_ERR(prep->insns)) {
+			err = PTR_ERR(prep->insns);
+			prep->insns = NULL;
+			return err;
+		}
+	}
+	err = check_insns(prep);
+	if (!err)
+		err = compile(prep);
+	if (err && err != -EINVAL)
+		return err;
+
+	fill_facts(args, prep);
+	log_err = write_log(args, prep);
+	return err ? err : log_err;
+}
+
+void sj_filter_release(struct sj_prepared *prep)
+{
+	kfree(prep->insns);
+	vfree(prep->image);
+	prep->insns = NULL;
+	prep->image = NULL;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel functions sealjit needs that Linux does not export to modules.
+ * They are resolved once, at load, by kmod/ksyms.c: nothing else in the
+ * module looks symbols up.
+ */
+#ifndef SJ_KSYMS_H
+#define SJ_KSYMS_H
+
+/**
+ * struct sj_ksyms - resolved addresses
+ * @module_alloc: allocates memory in the module area (near kernel text)
+ * @set_memory_ro: makes pages read-only
+ * @set_memory_rw: makes pages writable
+ * @set_memory_x: makes pages executable
+ * @set_memory_nx: makes pages non-executable
+ */
+struct sj_ksyms {
+	void *(*module_alloc)(unsigned long size);
+	int (*set_memory_ro)(unsigned long addr, int numpages);
+	int (*set_memory_rw)(unsigned long addr, int numpages);
+	int (*set_memory_x)(unsigned long addr, int numpages);
+	int (*set_memory_nx)(unsigned long addr, int numpages);
+};
+
+int sj_ksyms_init(void);
+const struct sj_ksyms *sj_ksyms(void);
+
+#endif /* SJ_KSYMS_H */

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: every test group in turn, each group's TAP kept in
+# build/tap/, then one closing line "N passed, M failed".
+set -uo pipefail
+mkdir -p build/tap
+pass=0
+fail=0
+start=$SECONDS
+
+# group NAME COMMAND...: runs COMMAND, counts its TAP lines.
+group() {
+	local name=$1 log=build/tap/$1.tap rc p f
+	shift
+	echo "=== $name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	grep -vE '^make(\[[0-9]+\])?: ' "$log" | sed 's/^/  /'
+	p=$(grep -cE '^ok ' "$log")
+	f=$(grep -cE '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "  not ok - $name exited with status $rc (see $log)"
+		tail -n 20 "$log" | sed 's/^/  # /'
+		f=1
+	fi
+	echo "--- $name: $p passed, $f failed ($((SECONDS - start)) s so far)"
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+# build: not TAP, so one line for the whole build.
+build() {
+	if make --no-print-directory all >build/tap/build.log 2>&1; then
+		echo "ok 1 - module, tools and tests build with -Werror"
+	else
+		tail -n 40 build/tap/build.log
+		echo "not ok 1 - build failed (build/tap/build.log)"
+		return 1
+	fi
+}
+
+group build build
+group unit make --no-print-directory unit
+group lint make --no-print-directory lint
+group vm make --no-print-directory vmtest
+
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

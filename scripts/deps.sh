@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs, through apt-get only, whatever the build and tests need and is
+# missing.  Idempotent: when everything is present it changes nothing and
+# does not touch the network.
+set -euo pipefail
+
+pkgs=(make gcc libc6-dev clang-14 sparse coccinelle qemu-system-x86
+      busybox-static cpio gzip xz-utils linux-source-6.1 binutils
+      linux-image-cloud-amd64 linux-headers-cloud-amd64)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+
+# The image and headers metapackages can drift apart after an upgrade:
+# require at least one version that has both.
+have_pair=
+for img in /boot/vmlinuz-*-cloud-amd64; do
+	[ -e "$img" ] || continue
+	v=${img#/boot/vmlinuz-}
+	[ -d "/usr/src/linux-headers-$v" ] && have_pair=1
+done
+[ -n "$have_pair" ] || missing+=(linux-image-cloud-amd64 linux-headers-cloud-amd64)
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing ${missing[*]}; run 'make deps' as root" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

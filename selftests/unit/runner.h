@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Runs JIT images natively in userspace, W^X as in the kernel: the image is
+ * written into a read-write mapping which is then made read-execute.
+ */
+#ifndef SJ_RUNNER_H
+#define SJ_RUNNER_H
+
+#include "../../jit/jit.h"
+
+struct sj_native {
+	void *mem;
+	size_t size;
+	u32 image_len;
+	u32 passes;
+};
+
+int sj_native_build(struct sj_native *n, const struct sock_filter *prog,
+		    u32 len);
+u32 sj_native_run(const struct sj_native *n, const struct seccomp_data *sd);
+void sj_native_free(struct sj_native *n);
+
+#endif /* SJ_RUNNER_H */

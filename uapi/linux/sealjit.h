@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * sealjit: seccomp-format classic-BPF filters, checked, JIT-compiled to
+ * sealed native code and enforced by a kernel module (/dev/sealjit).
+ *
+ * Every request struct is extensible the way openat2(2) and clone3(2) are:
+ * its first member is @size, set by userspace to sizeof() the struct it was
+ * built against.  The kernel accepts a smaller struct down to the first
+ * published version (..._SIZE_VER0), and a larger one only if every byte it
+ * does not know is zero (otherwise E2BIG).  Output members that lie beyond
+ * the caller's @size are not written.  Unknown @flags bits give EINVAL.
+ *
+ * The size bits of the ioctl numbers below encode ..._SIZE_VER0 and are
+ * ignored by the kernel: @size is authoritative, so a binary built against a
+ * later, larger struct keeps working on an older module and vice versa.
+ */
+#ifndef _UAPI_LINUX_SEALJIT_H
+#define _UAPI_LINUX_SEALJIT_H
+
+#include <linux/const.h>
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#include <linux/filter.h>	/* struct sock_fprog, struct sock_filter */
+#include <linux/seccomp.h>	/* struct seccomp_data, SECCOMP_RET_* */
+
+#define SEALJIT_DEVICE		"/dev/sealjit"
+#define SEALJIT_ABI_MAJOR	1
+#define SEALJIT_ABI_MINOR	0
+
+/* Limits, identical to seccomp's. */
+#define SEALJIT_MAXINSNS	4096	/* BPF_MAXINSNS */
+#define SEALJIT_LOG_MIN		128	/* smallest accepted log buffer */
+#define SEALJIT_LOG_MAX		_BITUL(20)
+
+/**
+ * struct sealjit_version - answer to %SEALJIT_IOC_VERSION
+ * @size: in: sizeof(struct sealjit_version) as userspace knows it
+ * @flags: in: must be 0
+ * @abi_major: out: %SEALJIT_ABI_MAJOR of the module
+ * @abi_minor: out: %SEALJIT_ABI_MINOR of the module
+ * @max_insns: out: longest filter accepted
+ * @features: out: %SEALJIT_FEAT_* bits
+ * @release: out: NUL-terminated module version string
+ */
+struct sealjit_version {
+	__u32 size;
+	__u32 flags;
+	__u32 abi_major;
+	__u32 abi_minor;
+	__u32 max_insns;
+	__u32 features;
+	char release[32];
+};
+
+#define SEALJIT_VERSION_SIZE_VER0	56
+
+/* Feature bits reported in sealjit_version.features. */
+#define SEALJIT_FEAT_CHECK	_BITUL(0)	/* SEALJIT_IOC_CHECK */
+#define SEALJIT_FEAT_JIT_X86_64	_BITUL(1)	/* native x86-64 images */
+
+/* Log levels for sealjit_filter_args.log_level. */
+#define SEALJIT_LOG_NONE	0
+#define SEALJIT_LOG_ERRORS	1	/* the rejection, if any */
+#define SEALJIT_LOG_FACTS	2	/* ... and the facts of an accepted filter */
+
+/* Bits of sealjit_filter_args.uses: which seccomp_data fields are read. */
+#define SEALJIT_USES_NR		_BITUL(0)
+#define SEALJIT_USES_ARCH	_BITUL(1)
+#define SEALJIT_USES_IP		_BITUL(2)
+#define SEALJIT_USES_ARGS	_BITUL(3)
+#define SEALJIT_USES_LEN	_BITUL(4)
+
+/**
+ * enum sealjit_reason - why the checker rejected a filter
+ * @SEALJIT_OK: accepted
+ * @SEALJIT_E_LEN_RANGE: length 0 or above %SEALJIT_MAXINSNS
+ * @SEALJIT_E_OPCODE_UNKNOWN: not a classic BPF opcode at all
+ * @SEALJIT_E_OPCODE_REFUSED: classic BPF, but refused by seccomp (MOD,
+ *	byte and half-word loads, IND and MSH loads)
+ * @SEALJIT_E_JUMP_RANGE: a jump target past the last instruction
+ * @SEALJIT_E_NO_FINAL_RET: the last instruction is not RET
+ * @SEALJIT_E_LOAD_ALIGN: an LD ABS offset not 4-byte aligned
+ * @SEALJIT_E_LOAD_RANGE: an LD ABS offset outside struct seccomp_data
+ *	(ancillary loads included)
+ * @SEALJIT_E_DIV_ZERO: DIV by constant 0
+ * @SEALJIT_E_SHIFT_RANGE: a shift by constant 32 or more
+ * @SEALJIT_E_SCRATCH_INDEX: a scratch slot M[k] with k >= 16
+ * @SEALJIT_E_SCRATCH_UNINIT: M[k] read where some path has not written it
+ * @SEALJIT_E_JIT: the JIT could not translate a checked filter (a bug)
+ * @SEALJIT_E_MAX: one past the last reason
+ *
+ * Reported in sealjit_filter_args.err_reason together with the index of
+ * the offending instruction in err_insn.  The ioctl itself returns EINVAL
+ * for all of them, as seccomp(2) does.
+ */
+enum sealjit_reason {
+	SEALJIT_OK = 0,
+	SEALJIT_E_LEN_RANGE,
+	SEALJIT_E_OPCODE_UNKNOWN,
+	SEALJIT_E_OPCODE_REFUSED,
+	SEALJIT_E_JUMP_RANGE,
+	SEALJIT_E_NO_FINAL_RET,
+	SEALJIT_E_LOAD_ALIGN,
+	SEALJIT_E_LOAD_RANGE,
+	SEALJIT_E_DIV_ZERO,
+	SEALJIT_E_SHIFT_RANGE,
+	SEALJIT_E_SCRATCH_INDEX,
+	SEALJIT_E_SCRATCH_UNINIT,
+	SEALJIT_E_JIT,
+	SEALJIT_E_MAX,
+};
+
+/**
+ * struct sealjit_filter_args - argument of %SEALJIT_IOC_CHECK and
+ *	%SEALJIT_IOC_LOAD
+ * @size: in: sizeof(struct sealjit_filter_args) as userspace knows it
+ * @flags: in: must be 0
+ * @fprog: in: pointer to a struct sock_fprog, as for seccomp(2)
+ * @log_buf: in: user buffer for diagnostics text, or 0
+ * @log_size: in: size of @log_buf (%SEALJIT_LOG_MIN..%SEALJIT_LOG_MAX),
+ *	0 if @log_buf is 0
+ * @log_level: in: %SEALJIT_LOG_*; must be %SEALJIT_LOG_NONE iff no @log_buf
+ * @insn_count: out: number of instructions
+ * @longest_path: out: most instructions any run can execute
+ * @image_size: out: bytes of native code (0 if rejected)
+ * @scratch_mask: out: bit i set if M[i] is used
+ * @uses: out: %SEALJIT_USES_* bits
+ * @err_reason: out: enum sealjit_reason, %SEALJIT_OK if accepted
+ * @err_insn: out: index of the rejected instruction (0 if none applies)
+ * @log_true_size: out: bytes the full log needs including its NUL; larger
+ *	than @log_size when the text was truncated
+ * @reserved: must be 0
+ *
+ * The log is always NUL-terminated; truncation is not an error.
+ */
+struct sealjit_filter_args {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 fprog;
+	__aligned_u64 log_buf;
+	__u32 log_size;
+	__u32 log_level;
+	__u32 insn_count;
+	__u32 longest_path;
+	__u32 image_size;
+	__u32 scratch_mask;
+	__u32 uses;
+	__u32 err_reason;
+	__u32 err_insn;
+	__u32 log_true_size;
+	__u64 reserved;
+};
+
+#define SEALJIT_FILTER_ARGS_SIZE_VER0	72
+
+#define SEALJIT_IOC_MAGIC	0xEF
+/* Ask the module for its ABI version and features. */
+#define SEALJIT_IOC_VERSION	_IOWR(SEALJIT_IOC_MAGIC, 0x00, struct sealjit_version)
+/* Check and compile a filter without attaching it (a dry run). */
+#define SEALJIT_IOC_CHECK	_IOWR(SEALJIT_IOC_MAGIC, 0x01, struct sealjit_filter_args)
+/* Check, compile, seal and attach a filter to the calling thread. */
+#define SEALJIT_IOC_LOAD	_IOWR(SEALJIT_IOC_MAGIC, 0x02, struct sealjit_filter_args)
+
+#endif /* _UAPI_LINUX_SEALJIT_H */

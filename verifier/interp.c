@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference interpreter: the executable definition of what a filter
+ * returns, matching Linux 6.1's seccomp on x86-64 (which converts classic
+ * BPF to eBPF in bpf_convert_filter() and runs that) in every corner:
+ *
+ *  - A = X = 0 on entry; M[] is undefined, and the checker guarantees no
+ *    slot is read before it is written.
+ *  - All arithmetic is unsigned 32-bit and wraps; comparisons are unsigned
+ *    (the kernel zero-extends negative constants before comparing).
+ *  - ld [k] reads the 32-bit word at byte offset k of struct seccomp_data in
+ *    the machine's byte order (little-endian here), so args[i] is two words:
+ *    the low half at 16 + 8i, the high half at 20 + 8i.
+ *  - ld #len / ldx #len load 64, sizeof(struct seccomp_data).
+ *  - div x with X = 0 makes the whole filter return 0 (the kernel emits
+ *    "if X == 0 return 0"), which is SECCOMP_RET_KILL_THREAD.
+ *  - lsh x / rsh x shift by X & 31, as eBPF's 32-bit shifts do (and as
+ *    x86's shl/shr by cl do); constant shifts >= 32 are rejected.
+ *  - ret a returns A; ret #k returns k.
+ */
+#include "interp.h"
+
+static u32 alu(u16 op, u32 a, u32 v)
+{
+	switch (op) {
+	case BPF_ADD:
+		return a + v;
+	case BPF_SUB:
+		return a - v;
+	case BPF_MUL:
+		return a * v;
+	case BPF_DIV:
+		return a / v;	/* v != 0: checked by the caller */
+	case BPF_AND:
+		return a & v;
+	case BPF_OR:
+		return a | v;
+	case BPF_XOR:
+		return a ^ v;
+	case BPF_LSH:
+		return a << (v & 31);
+	case BPF_RSH:
+		return a >> (v & 31);
+	case BPF_NEG:
+		return -a;
+	}
+	return 0;
+}
+
+static bool jump_taken(u16 op, u32 a, u32 v)
+{
+	switch (op) {
+	case BPF_JEQ:
+		return a == v;
+	case BPF_JGT:
+		return a > v;
+	case BPF_JGE:
+		return a >= v;
+	case BPF_JSET:
+		return (a & v) != 0;
+	}
+	return false;
+}
+
+/**
+ * sj_interp_words() - run a filter accepted by sj_check()
+ * @prog: the filter
+ * @len: its length
+ * @data: struct seccomp_data as 16 native-endian 32-bit words
+ *
+ * Context: any.  The program must have been accepted by sj_check(): the
+ * interpreter relies on its guarantees (opcodes, jump ranges, offsets,
+ * scratch indices) and returns SECCOMP_RET_KILL_PROCESS if it ever meets
+ * anything else, so that a broken caller fails closed.
+ * Return: the filter's 32-bit result.
+ */
+u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
+{
+	u32 mem[SJ_MEMWORDS];
+	u32 a = 0, x = 0, pc = 0;
+
+	while (pc < len) {
+		const struct sock_filter *insn = &prog[pc];
+		u32 k = insn->k;
+
+		pc++;
+		switch (BPF_CLASS(insn->code)) {
+		case BPF_LD:
+			if (insn->code == (BPF_LD | BPF_W | BPF_ABS))
+				a = data[k / 4];
+			else if (insn->code == (BPF_LD | BPF_W | BPF_LEN))
+				a = SJ_DATA_SIZE;
+			else if (insn->code == (BPF_LD | BPF_MEM))
+				a = mem[k];
+			else
+				a = k;
+			break;
+		case BPF_LDX:
+			if (insn->code == (BPF_LDX | BPF_W | BPF_LEN))
+				x = SJ_DATA_SIZE;
+			else if (insn->code == (BPF_LDX | BPF_MEM))
+				x = mem[k];
+			else
+				x = k;
+			break;
+		case BPF_ST:
+			mem[k] = a;
+			break;
+		case BPF_STX:
+			mem[k] = x;
+			break;
+		case BPF_ALU:
+			if (BPF_SRC(insn->code) == BPF_X)
+				k = x;
+			if (BPF_OP(insn->code) == BPF_DIV && k == 0)
+				return 0;
+			a = alu(BPF_OP(insn->code), a, k);
+			break;
+		case BPF_JMP:
+			if (BPF_OP(insn->code) == BPF_JA)
+				pc += k;
+			else if (jump_taken(BPF_OP(insn->code), a,
+					    BPF_SRC(insn->code) == BPF_X ? x : k))
+				pc += insn->jt;
+			else
+				pc += insn->jf;
+			break;
+		case BPF_RET:
+			return BPF_RVAL(insn->code) == BPF_A ? a : k;
+		case BPF_MISC:
+			if (BPF_MISCOP(insn->code) == BPF_TAX)
+				x = a;
+			else
+				a = x;
+			break;
+		}
+	}
+	return SECCOMP_RET_KILL_PROCESS;
+}
+
+/**
+ * sj_interp() - run a checked filter on a struct seccomp_data
+ * @prog: the filter, accepted by sj_check()
+ * @len: its length
+ * @sd: the input
+ *
+ * Return: the filter's 32-bit result.
+ */
+u32 sj_interp(const struct sock_filter *prog, u32 len,
+	      const struct seccomp_data *sd)
+{
+	u32 words[SJ_DATA_SIZE / 4];
+
+	memcpy(words, sd, sizeof(words));
+	return sj_interp_words(prog, len, words);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SJ_INTERP_H
+#define SJ_INTERP_H
+
+#include "insn.h"
+
+u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data);
+u32 sj_interp(const struct sock_filter *prog, u32 len,
+	      const struct seccomp_data *sd);
+
+#endif /* SJ_INTERP_H */
