@@ -14,7 +14,7 @@ LINUX_SRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 
 B := build
 LSRC := $(B)/linux-source-6.1
-VERSION := 0.1.0
+VERSION := 0.2.0
 
 CC ?= gcc
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iuapi \
@@ -30,14 +30,16 @@ SHARED_HDR := $(wildcard verifier/*.h jit/*.h uapi/linux/*.h)
 SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)
 LIB := $(B)/libsealjit.a
 
-UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random
-KERNEL_TESTS := $(B)/dev_test
+UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm
+KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/fault_test
 TOOL := $(B)/sealjit
+TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c
+TOOL_HDR := $(wildcard tools/*.h)
 
 .PHONY: all deps module tools tests unit lint coccicheck vmtest check \
-	check-run demo clean linux-src
+	check-run demo clean linux-src module-debug
 
-all: module tools tests
+all: module module-debug tools tests
 
 deps:
 	@scripts/deps.sh
@@ -46,6 +48,16 @@ deps:
 module:
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): run 'make deps' or set KVER" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The same sources built with SEALJIT_DEBUG (fault injection switches), in a
+# copy of the tree because Kbuild builds external modules in place.
+DEBUG_DIR := $(B)/debug
+module-debug:
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): run 'make deps' or set KVER" >&2; exit 1; }
+	@rm -rf $(DEBUG_DIR) && mkdir -p $(DEBUG_DIR)
+	tar -cf - --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
+		--exclude='*.mod*' Kbuild kmod verifier jit uapi | tar -C $(DEBUG_DIR) -xf -
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(DEBUG_DIR) SEALJIT_DEBUG=y modules
 
 # --- shared objects, tools, tests ------------------------------------------
 $(B)/obj/%.o: %.c $(SHARED_HDR)
@@ -56,20 +68,27 @@ $(LIB): $(SHARED_OBJ)
 	ar rcs $@ $^
 
 tools: $(TOOL)
-$(TOOL): tools/sealjit.c tools/filter_file.c tools/filter_file.h $(LIB)
-	$(CC) $(USER_CFLAGS) -o $@ tools/sealjit.c tools/filter_file.c $(LIB)
+$(TOOL): $(TOOL_SRC) $(TOOL_HDR) $(LIB)
+	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRC) $(LIB)
 
 # Static, so that the same binary runs in the busybox VM.
-$(B)/sealjit.static: tools/sealjit.c tools/filter_file.c tools/filter_file.h $(LIB)
-	$(CC) $(USER_CFLAGS) -static -o $@ tools/sealjit.c tools/filter_file.c $(LIB)
+$(B)/sealjit.static: $(TOOL_SRC) $(TOOL_HDR) $(LIB)
+	$(CC) $(USER_CFLAGS) -static -o $@ $(TOOL_SRC) $(LIB)
 
 UNIT_COMMON := selftests/unit/agree.c selftests/unit/runner.c \
 	       selftests/check_table.c
 $(B)/test_%: selftests/unit/test_%.c $(UNIT_COMMON) $(wildcard selftests/unit/*.h) selftests/check_table.h $(LIB)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(UNIT_COMMON) $(LIB)
 
+# The assembler and the disassembler are tested from C, without the tool.
+$(B)/test_asm: selftests/unit/test_asm.c tools/asm.c tools/filter_file.c $(TOOL_HDR) selftests/unit/tap.h selftests/check_table.c selftests/check_table.h $(LIB)
+	$(CC) $(USER_CFLAGS) -o $@ $< tools/asm.c tools/filter_file.c selftests/check_table.c $(LIB)
+
 $(B)/dev_test: selftests/kernel/dev_test.c selftests/check_table.c selftests/check_table.h $(LIB) $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -o $@ $< selftests/check_table.c $(LIB)
+
+$(B)/enforce_test $(B)/fault_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
+	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
 
 tests: $(UNIT_TESTS) $(KERNEL_TESTS) $(B)/sealjit.static
 
@@ -93,9 +112,12 @@ lint: $(LSRC)/.stamp
 coccicheck: $(LSRC)/.stamp
 	@scripts/coccicheck.sh $(LSRC) kmod verifier jit uapi tools
 
-vmtest: module $(KERNEL_TESTS) $(B)/sealjit.static
-	@selftests/vm/run-vm.sh --kernel $(KIMG) --module sealjit.ko \
-		--bin $(B)/dev_test --file $(B)/sealjit.static:/bin/sealjit \
+vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static
+	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --module sealjit.ko \
+		--file $(DEBUG_DIR)/sealjit.ko:/lib/modules/debug/sealjit.ko \
+		$(foreach t,$(KERNEL_TESTS),--bin $(t)) \
+		--file $(B)/sealjit.static:/bin/sealjit \
+		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
 		-- selftests/vm/guest-check.sh
 
 check: deps
@@ -107,7 +129,9 @@ check-run:
 demo: deps
 	@$(MAKE) --no-print-directory module $(B)/sealjit.static
 	@selftests/vm/run-vm.sh --kernel $(KIMG) --module sealjit.ko \
-		--file $(B)/sealjit.static:/bin/sealjit -- selftests/vm/guest-demo.sh
+		--file $(B)/sealjit.static:/bin/sealjit \
+		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
+		-- selftests/vm/guest-demo.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

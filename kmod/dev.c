@@ -67,15 +67,27 @@ static long cmd_version(void __user *uargs)
 	v.abi_major = SEALJIT_ABI_MAJOR;
 	v.abi_minor = SEALJIT_ABI_MINOR;
 	v.max_insns = SEALJIT_MAXINSNS;
-	v.features = SEALJIT_FEAT_CHECK | SEALJIT_FEAT_JIT_X86_64;
+	v.features = SEALJIT_FEAT_CHECK | SEALJIT_FEAT_JIT_X86_64 |
+		     SEALJIT_FEAT_LOAD;
 	strscpy(v.release, SJ_RELEASE, sizeof(v.release));
 	return copy_args_out(uargs, &v, sizeof(v), usize);
 }
 
-static long cmd_check(void __user *uargs)
+static int check_filter(struct sealjit_filter_args *args)
+{
+	struct sj_prepared prep;
+	int err;
+
+	err = sj_filter_prepare(args, &prep, false);
+	sj_filter_release(&prep);
+	return err;
+}
+
+/* CHECK and LOAD: the same request; a rejected filter still says why. */
+static long cmd_filter(void __user *uargs,
+		       int (*op)(struct sealjit_filter_args *args))
 {
 	struct sealjit_filter_args args;
-	struct sj_prepared prep;
 	u32 usize;
 	int err, out_err;
 
@@ -83,9 +95,7 @@ static long cmd_check(void __user *uargs)
 			   uargs, &usize);
 	if (err)
 		return err;
-	err = sj_filter_prepare(&args, &prep);
-	sj_filter_release(&prep);
-	/* A rejected filter still reports why. */
+	err = op(&args);
 	if (err && err != -EINVAL)
 		return err;
 	out_err = copy_args_out(uargs, &args, sizeof(args), usize);
@@ -100,7 +110,9 @@ static long sj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case SJ_IOC_KEY(SEALJIT_IOC_VERSION):
 		return cmd_version(uargs);
 	case SJ_IOC_KEY(SEALJIT_IOC_CHECK):
-		return cmd_check(uargs);
+		return cmd_filter(uargs, check_filter);
+	case SJ_IOC_KEY(SEALJIT_IOC_LOAD):
+		return cmd_filter(uargs, sj_filter_load);
 	default:
 		return -ENOTTY;
 	}

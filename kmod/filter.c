@@ -5,8 +5,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/filter.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -135,14 +138,16 @@ static void fill_facts(struct sealjit_filter_args *args,
  *	and the user's log buffer are filled in here
  * @prep: the result; release it with sj_filter_release() whatever the
  *	return value
+ * @gate: apply seccomp's privilege rule (LOAD)
  *
  * Context: process context, may sleep.
  * Return: 0 if the filter was accepted and compiled; -EINVAL for a bad
  * request or a rejected filter (the reason is in @args->err_reason and the
- * log); -EFAULT for a bad pointer; -ENOMEM.
+ * log); -EACCES if @gate and the caller has neither no_new_privs nor
+ * CAP_SYS_ADMIN in its user namespace; -EFAULT for a bad pointer; -ENOMEM.
  */
 int sj_filter_prepare(struct sealjit_filter_args *args,
-		      struct sj_prepared *prep)
+		      struct sj_prepared *prep, bool gate)
 {
 	struct sock_fprog fprog;
 	int err, log_err;
@@ -156,6 +161,15 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 		return err;
 
 	prep->len = fprog.len;
+	/*
+	 * As seccomp_prepare_filter(): a bad length is EINVAL before the
+	 * privilege check, without it a task could escalate through setuid
+	 * programs that run under its filter.
+	 */
+	if (gate && fprog.len > 0 && fprog.len <= SEALJIT_MAXINSNS &&
+	    !task_no_new_privs(current) &&
+	    !ns_capable_noaudit(current_user_ns(), CAP_SYS_ADMIN))
+		return -EACCES;
 	if (fprog.len > 0 && fprog.len <= SEALJIT_MAXINSNS) {
 		prep->insns = memdup_user(fprog.filter,
 					  fprog.len * sizeof(*prep->insns));
@@ -182,4 +196,119 @@ void sj_filter_release(struct sj_prepared *prep)
 	vfree(prep->image);
 	prep->insns = NULL;
 	prep->image = NULL;
+}
+
+static void filter_free(struct sj_filter *f)
+{
+	sj_image_destroy(f->image);
+	kfree(f);
+	atomic_dec(&sj_stats.filters);
+	sj_hook_put();
+}
+
+/*
+ * A grace period has passed since @f became unreachable, and a reader could
+ * only reach an older filter through @f: older filters that @f held the
+ * last reference to can go at once, without a grace period each.
+ */
+static void filter_free_work(struct work_struct *work)
+{
+	struct sj_filter *f = container_of(to_rcu_work(work), struct sj_filter,
+					   free_work);
+
+	do {
+		struct sj_filter *prev = f->prev;
+
+		filter_free(f);
+		f = prev;
+	} while (f && refcount_dec_and_test(&f->ref));
+}
+
+/**
+ * sj_filter_put() - drop a reference to a filter
+ * @f: the filter, or NULL
+ *
+ * The last reference frees the filter, its image and then its reference to
+ * the filter before it, after an RCU grace period, so that no task can
+ * still be running the image.
+ * Context: any, including tracepoint probes (the free is deferred).
+ */
+void sj_filter_put(struct sj_filter *f)
+{
+	if (f && refcount_dec_and_test(&f->ref)) {
+		INIT_RCU_WORK(&f->free_work, filter_free_work);
+		queue_rcu_work(sj_wq, &f->free_work);
+	}
+}
+
+static struct sj_filter *filter_create(struct sj_prepared *prep,
+				       struct sj_filter *prev)
+{
+	struct sj_filter *f;
+	int err;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	err = sj_hook_get();
+	if (err)
+		goto fail_hook;
+	f->image = sj_image_create(prep->image, prep->image_len);
+	if (IS_ERR(f->image)) {
+		err = PTR_ERR(f->image);
+		goto fail_image;
+	}
+	refcount_set(&f->ref, 1);
+	f->prev = prev;
+	f->len = prep->len;
+	f->path_insns = f->len + SJ_FILTER_PENALTY +
+			(prev ? prev->path_insns : 0);
+	atomic_inc(&sj_stats.filters);
+	return f;
+
+fail_image:
+	sj_hook_put();
+fail_hook:
+	kfree(f);
+	return ERR_PTR(err);
+}
+
+/**
+ * sj_filter_load() - check, compile, seal and attach a filter to current
+ * @args: the LOAD request, copied from userspace; its output members and
+ *	the log are filled in as for CHECK
+ *
+ * Context: process context, may sleep.
+ * Return: 0 when attached; the errors of sj_filter_prepare(); -ENOMEM if the
+ * chain would exceed seccomp's limit of 32768 instructions (with 4 per
+ * filter) or memory runs out; -EIO if the image could not be sealed.
+ */
+int sj_filter_load(struct sealjit_filter_args *args)
+{
+	struct sj_filter *prev, *f;
+	struct sj_prepared prep;
+	int err;
+
+	err = sj_filter_prepare(args, &prep, true);
+	if (err)
+		goto out;
+	/* Only the task itself changes its chain, so prev stays put. */
+	prev = sj_task_current_filter();
+	if (prep.len + (prev ? prev->path_insns : 0) > SJ_MAX_INSNS_PER_PATH) {
+		err = -ENOMEM;
+		goto out;
+	}
+	f = filter_create(&prep, prev);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		goto out;
+	}
+	err = sj_task_attach(f);
+	if (err) {
+		f->prev = NULL;		/* the task keeps its reference */
+		sj_filter_put(f);
+	}
+out:
+	sj_filter_release(&prep);
+	return err;
 }

@@ -67,7 +67,9 @@ int __init sj_ksyms_init(void)
 	    resolve(lookup, "set_memory_ro", &ksyms.set_memory_ro) ||
 	    resolve(lookup, "set_memory_rw", &ksyms.set_memory_rw) ||
 	    resolve(lookup, "set_memory_x", &ksyms.set_memory_x) ||
-	    resolve(lookup, "set_memory_nx", &ksyms.set_memory_nx))
+	    resolve(lookup, "set_memory_nx", &ksyms.set_memory_nx) ||
+	    resolve(lookup, "force_sig_seccomp", &ksyms.force_sig_seccomp) ||
+	    resolve(lookup, "do_exit", &ksyms.do_exit))
 		return -ENOENT;
 	if (require_ksym && !lookup(require_ksym)) {
 		pr_err("kernel symbol %s not found: refusing to load\n",

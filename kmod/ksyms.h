@@ -14,6 +14,8 @@
  * @set_memory_rw: makes pages writable
  * @set_memory_x: makes pages executable
  * @set_memory_nx: makes pages non-executable
+ * @force_sig_seccomp: delivers seccomp's SIGSYS (siginfo, forced delivery)
+ * @do_exit: ends the calling thread only (seccomp's KILL_THREAD)
  */
 struct sj_ksyms {
 	void *(*module_alloc)(unsigned long size);
@@ -21,6 +23,8 @@ struct sj_ksyms {
 	int (*set_memory_rw)(unsigned long addr, int numpages);
 	int (*set_memory_x)(unsigned long addr, int numpages);
 	int (*set_memory_nx)(unsigned long addr, int numpages);
+	int (*force_sig_seccomp)(int syscall, int reason, bool force_coredump);
+	void (*do_exit)(long code);	/* does not return */
 };
 
 int sj_ksyms_init(void);

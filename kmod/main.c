@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sealjit: seccomp-format filters, checked, compiled to x86-64 and sealed.
+ * sealjit: seccomp filters through checked, JIT-compiled, sealed native
+ * code, enforced from the raw_syscalls:sys_enter tracepoint.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "ksyms.h"
 #include "sealjit.h"
+
+struct workqueue_struct *sj_wq;
 
 static int __init sealjit_init(void)
 {
@@ -18,18 +22,45 @@ static int __init sealjit_init(void)
 	err = sj_ksyms_init();
 	if (err)
 		return err;
+	err = sj_hook_init();
+	if (err)
+		return err;
+	err = sj_task_init();
+	if (err)
+		return err;
+	sj_wq = alloc_workqueue("sealjit", 0, 0);
+	if (!sj_wq) {
+		err = -ENOMEM;
+		goto fail_wq;
+	}
+	sj_debugfs_init();
 	err = sj_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/sealjit: %d\n", err);
-		return err;
+		goto fail_dev;
 	}
 	pr_info("loaded, version " SJ_RELEASE "\n");
 	return 0;
+
+fail_dev:
+	sj_debugfs_exit();
+	destroy_workqueue(sj_wq);
+fail_wq:
+	sj_task_exit_module();
+	return err;
 }
 
+/*
+ * Runs only when no filter exists (each pins the module), so no probe is
+ * registered; what may still be in flight is the tail of the last filter's
+ * free work and RCU callbacks freeing task records.
+ */
 static void __exit sealjit_exit(void)
 {
 	sj_dev_exit();
+	sj_debugfs_exit();
+	destroy_workqueue(sj_wq);
+	sj_task_exit_module();
 	pr_info("unloaded\n");
 }
 

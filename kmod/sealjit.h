@@ -1,14 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Declarations shared by the files of the module. */
+/*
+ * Declarations shared by the files of the module.
+ *
+ * Who owns what:
+ *   filter.c   copying a user's filter in, checking, compiling; filter objects
+ *   image.c    executable memory: allocate, write, seal, unseal, free
+ *   task.c     per-task chains: attach, fork, exit
+ *   hook.c     the sys_enter probe and seccomp's actions; probe registration
+ *   dev.c      /dev/sealjit and its ioctls
+ *   debugfs.c  counters and the live images, for tests
+ *   ksyms.c    unexported kernel symbols
+ *
+ * Lock order: sj_hook_lock (mutex) > sj_images_lock (mutex) >
+ * sj_tasks_lock (spinlock).  The syscall path takes no lock.
+ */
 #ifndef SJ_SEALJIT_H
 #define SJ_SEALJIT_H
 
+#include <linux/list.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/sealjit.h>
 
+#include "../jit/jit.h"
 #include "../verifier/check.h"
 
-#define SJ_RELEASE "0.1.0"
+#define SJ_RELEASE "0.2.0"
+
+/* seccomp's limit on the instructions of a chain (kernel/seccomp.c). */
+#define SJ_MAX_INSNS_PER_PATH	((1 << 18) / sizeof(struct sock_filter))
+#define SJ_FILTER_PENALTY	4
 
 /**
  * struct sj_prepared - a filter copied in, checked and compiled
@@ -28,9 +50,93 @@ struct sj_prepared {
 	u32 image_len;
 };
 
+/**
+ * struct sj_image - one filter's sealed native code
+ * @mem: start of the module_alloc()ed pages
+ * @pages: how many
+ * @len: bytes of code at @mem; the rest of the pages is int3
+ * @entry: the function, at @mem
+ * @pte_before: page flags seen after the code was written, before sealing
+ * @node: in the list of live images (debugfs), under sj_images_lock
+ */
+struct sj_image {
+	void *mem;
+	u32 pages;
+	u32 len;
+	sj_image_fn entry;
+	unsigned long pte_before;
+	struct list_head node;
+};
+
+/**
+ * struct sj_filter - one attached filter, shared by every task that has it
+ * @ref: tasks and newer filters that point here
+ * @prev: the filter attached before this one, or NULL; immutable
+ * @image: its native code
+ * @len: its instructions
+ * @path_insns: instructions of the chain from here down, with seccomp's
+ *	penalty of 4 per filter
+ * @free_work: frees the filter after an RCU grace period
+ */
+struct sj_filter {
+	refcount_t ref;
+	struct sj_filter *prev;
+	struct sj_image *image;
+	u32 len;
+	u32 path_insns;
+	struct rcu_work free_work;
+};
+
+/* Live objects, for debugfs and the tests that must see them return to 0. */
+struct sj_stats {
+	atomic_t filters;
+	atomic_t images;
+	atomic_t tasks;
+	atomic_t hooked;
+	atomic_t fork_kills;
+};
+
+extern struct sj_stats sj_stats;
+extern struct workqueue_struct *sj_wq;
+
 int sj_filter_prepare(struct sealjit_filter_args *args,
-		      struct sj_prepared *prep);
+		      struct sj_prepared *prep, bool gate);
 void sj_filter_release(struct sj_prepared *prep);
+int sj_filter_load(struct sealjit_filter_args *args);
+void sj_filter_put(struct sj_filter *f);
+
+struct sj_image *sj_image_create(const u8 *code, u32 len);
+void sj_image_destroy(struct sj_image *img);
+void sj_image_show(struct seq_file *m);
+
+/* Calls a sealed image; the only place the module enters native code. */
+static inline u32 sj_image_run(const struct sj_image *img,
+			       const struct seccomp_data *sd)
+{
+	return img->entry(sd);
+}
+
+struct sj_task;
+struct sj_task *sj_task_find(struct task_struct *t);
+struct sj_filter *sj_task_filter(struct sj_task *rec);
+void sj_task_mark_dead(struct sj_task *rec);
+bool sj_task_is_dead(struct sj_task *rec);
+void sj_task_kill_thread(struct sj_task *rec);
+struct sj_filter *sj_task_current_filter(void);
+int sj_task_attach(struct sj_filter *f);
+void sj_task_fork(void *data, struct task_struct *parent,
+		  struct task_struct *child);
+void sj_task_exit(void *data, struct task_struct *p);
+int sj_task_init(void);
+void sj_task_exit_module(void);
+
+int sj_hook_get(void);
+void sj_hook_put(void);
+int sj_hook_init(void);
+
+bool sj_inject_fork_failure(void);
+int sj_debugfs_init(void);
+void sj_debugfs_exit(void);
 
 int sj_dev_init(void);
 void sj_dev_exit(void);

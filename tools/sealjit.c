@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "../jit/jit.h"
 #include "../verifier/check.h"
+#include "asm.h"
 #include "filter_file.h"
+#include "listing.h"
 
 #define EXIT_REJECTED	1
 #define EXIT_USAGE	2
@@ -31,10 +34,19 @@ static const char usage_text[] =
 	"                                 -v: also print the facts of an accepted filter\n"
 	"                                 --kernel: ask the module (" SEALJIT_DEVICE ")\n"
 	"  disasm FILTER                  print a filter in bpf_asm syntax\n"
+	"  asm SOURCE -o FILTER           assemble text in that syntax (SOURCE - is stdin)\n"
+	"  jit [--hex] [-o IMAGE] FILTER  check and compile a filter; list its x86-64 code\n"
+	"                                 (objdump if on PATH, else hex bytes)\n"
+	"                                 --hex: hex bytes even if objdump is there\n"
+	"                                 -o: write the raw image to IMAGE instead\n"
+	"  run FILTER -- CMD [ARG...]     set no_new_privs, attach FILTER through the\n"
+	"                                 module, then exec CMD under it\n"
 	"  version                        print the tool's and the module's versions\n"
 	"\n"
 	"FILTER is a raw array of struct sock_filter, as seccomp_export_bpf() writes.\n"
-	"exit codes: 0 ok, 1 filter rejected, 2 usage error, 3 system error\n";
+	"SOURCE syntax: Documentation/asm.rst.\n"
+	"exit codes: 0 ok, 1 filter rejected (or the module said no), 2 usage error,\n"
+	"            3 system error\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -57,20 +69,25 @@ static int load_filter(const char *path, struct sock_filter **prog, u32 *len)
 	return err ? EXIT_SYSTEM : 0;
 }
 
-static int check_user(const struct sock_filter *prog, u32 len, u32 level)
+static struct sj_jit_work jit_work;
+
+/* Checks and sizes the image, printing the verdict; @image_len may be NULL. */
+static int check_user(const struct sock_filter *prog, u32 len, u32 level,
+		      u32 *image_len)
 {
 	static struct sj_check_work check_work;
-	static struct sj_jit_work jit_work;
 	struct sj_facts facts;
 	struct sj_diag diag;
-	u32 image_len = 0;
+	u32 size = 0;
 	char text[1024];
 
 	if (!sj_check(prog, len, &check_work, &facts, &diag) &&
-	    sj_jit_compile(prog, len, NULL, 0, &image_len, &jit_work))
+	    sj_jit_compile(prog, len, NULL, 0, &size, &jit_work))
 		diag.reason = SEALJIT_E_JIT;
-	sj_log_render(text, sizeof(text), level, &diag, &facts, image_len);
+	sj_log_render(text, sizeof(text), level, &diag, &facts, size);
 	fputs(text, diag.reason == SEALJIT_OK ? stdout : stderr);
+	if (image_len)
+		*image_len = size;
 	return diag.reason == SEALJIT_OK ? 0 : EXIT_REJECTED;
 }
 
@@ -133,7 +150,7 @@ static int cmd_check(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kernel ? check_kernel(prog, len, level) :
-		       check_user(prog, len, level);
+		       check_user(prog, len, level, NULL);
 	free(prog);
 	return ret;
 }
@@ -151,11 +168,246 @@ static int cmd_disasm(int argc, char **argv)
 	if (ret)
 		return ret;
 	for (pc = 0; pc < len; pc++) {
-		sj_disasm_insn(line, sizeof(line), &prog[pc], pc);
+		sj_disasm_insn(line, sizeof(line), &prog[pc], pc, len);
 		printf("%4u: %s\n", pc, line);
 	}
 	free(prog);
 	return 0;
+}
+
+/* The line of byte @at in @text, for a message. */
+static u32 line_of(const char *text, size_t at)
+{
+	u32 line = 1;
+	size_t i;
+
+	for (i = 0; i < at; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+static int cmd_asm(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *src = NULL, *out = NULL, *name;
+	struct sock_filter *prog;
+	char *text, *nul, err[256];
+	size_t size;
+	int c, ret;
+	u32 len;
+
+	/* "-" first: SOURCE may come before -o even with POSIXLY_CORRECT. */
+	while ((c = getopt_long(argc, argv, "-o:h", opts, NULL)) != -1) {
+		if (c == 1 && !src)
+			src = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'h')
+			return fputs(usage_text, stdout), 0;
+		else
+			return usage_error("asm: expected SOURCE -o FILTER%s", "");
+	}
+	if (!src || !out || optind != argc)
+		return usage_error("asm: expected SOURCE -o FILTER%s", "");
+	name = strcmp(src, "-") ? src : "<stdin>";
+	ret = sj_read_text(src, &text, &size);
+	if (ret) {
+		fprintf(stderr, "sealjit: %s: %s\n", name, strerror(-ret));
+		return EXIT_SYSTEM;
+	}
+	/* The assembler reads a C string: a NUL would silently end it. */
+	nul = memchr(text, '\0', size);
+	if (nul) {
+		fprintf(stderr, "%s:%u: NUL byte in the text\n", name,
+			line_of(text, nul - text));
+		free(text);
+		return EXIT_REJECTED;
+	}
+	prog = calloc(SJ_FILE_MAXINSNS, sizeof(*prog));
+	if (!prog) {
+		free(text);
+		fprintf(stderr, "sealjit: %s\n", strerror(ENOMEM));
+		return EXIT_SYSTEM;
+	}
+	ret = sj_asm(text, name, prog, SJ_FILE_MAXINSNS, &len, err,
+		     sizeof(err));
+	free(text);
+	if (ret == -EINVAL) {
+		fprintf(stderr, "%s\n", err);
+		ret = EXIT_REJECTED;
+	} else if (ret) {
+		fprintf(stderr, "sealjit: %s: %s\n", name, strerror(-ret));
+		ret = EXIT_SYSTEM;
+	} else {
+		ret = sj_write_file(out, prog, len * sizeof(*prog));
+		if (ret)
+			fprintf(stderr, "sealjit: %s: %s\n", out, strerror(-ret));
+		ret = ret ? EXIT_SYSTEM : 0;
+	}
+	free(prog);
+	return ret;
+}
+
+static int cmd_jit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "hex", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL, *out = NULL;
+	struct sock_filter *prog;
+	u32 len, image_len;
+	bool hex = false;
+	u8 *image;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "-o:h", opts, NULL)) != -1) {
+		if (c == 1 && !path)
+			path = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'x')
+			hex = true;
+		else if (c == 'h')
+			return fputs(usage_text, stdout), 0;
+		else
+			return usage_error("jit: expected [--hex] [-o IMAGE] FILTER%s", "");
+	}
+	if (!path || optind != argc)
+		return usage_error("jit: expected [--hex] [-o IMAGE] FILTER%s", "");
+	ret = load_filter(path, &prog, &len);
+	if (ret)
+		return ret;
+	ret = check_user(prog, len, SEALJIT_LOG_FACTS, &image_len);
+	if (ret)
+		goto out;
+	image = malloc(image_len);
+	if (!image || sj_jit_compile(prog, len, image, image_len, &image_len,
+				     &jit_work)) {
+		/* check_user() compiled it already: only memory can fail. */
+		fprintf(stderr, "sealjit: %s\n",
+			image ? "the JIT failed on its second run" : strerror(ENOMEM));
+		free(image);
+		ret = EXIT_SYSTEM;
+		goto out;
+	}
+	if (out) {
+		ret = sj_write_file(out, image, image_len);
+		if (ret)
+			fprintf(stderr, "sealjit: %s: %s\n", out, strerror(-ret));
+	} else {
+		ret = sj_print_listing(prog, len, image, image_len,
+				       jit_work.addrs, hex);
+	}
+	ret = ret ? EXIT_SYSTEM : 0;
+	free(image);
+out:
+	free(prog);
+	return ret;
+}
+
+/*
+ * Attaches the filter to this thread; it stays across execve().  Return:
+ * 0, or an exit code after a message.
+ */
+static int load_kernel(const struct sock_filter *prog, u32 len)
+{
+	struct sock_fprog fprog = { .len = (unsigned short)len,
+				    .filter = (struct sock_filter *)prog };
+	struct sealjit_filter_args args = {
+		.size = sizeof(args), .fprog = (uintptr_t)&fprog,
+		.log_level = SEALJIT_LOG_ERRORS,
+	};
+	char text[4096];
+	int fd, ret, err;
+
+	/* As for seccomp(2): unprivileged filters need no_new_privs. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		fprintf(stderr, "sealjit: PR_SET_NO_NEW_PRIVS: %s\n",
+			strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "sealjit: %s: %s%s\n", SEALJIT_DEVICE,
+			strerror(err),
+			err == ENOENT || err == ENXIO || err == ENODEV ?
+			" (is the module loaded?)" : "");
+		return EXIT_SYSTEM;
+	}
+	args.log_buf = (uintptr_t)text;
+	args.log_size = sizeof(text);
+	text[0] = '\0';
+	ret = ioctl(fd, SEALJIT_IOC_LOAD, &args);
+	err = errno;
+	close(fd);
+	if (!ret)
+		return 0;
+	switch (err) {
+	case EINVAL:
+		if (text[0])
+			fputs(text, stderr);
+		else
+			fprintf(stderr, "sealjit: LOAD: %s\n", strerror(err));
+		return EXIT_REJECTED;
+	case EACCES:
+	case EPERM:
+		fprintf(stderr, "sealjit: LOAD: %s: needs no_new_privs or CAP_SYS_ADMIN\n",
+			strerror(err));
+		return EXIT_REJECTED;
+	case ENOTTY:
+		fprintf(stderr, "sealjit: LOAD: %s: this module cannot attach filters (too old?)\n",
+			strerror(err));
+		return EXIT_SYSTEM;
+	case ENOMEM:
+		fprintf(stderr, "sealjit: LOAD: %s (or this thread's filters are at their limit)\n",
+			strerror(err));
+		return EXIT_SYSTEM;
+	default:
+		fprintf(stderr, "sealjit: LOAD: %s\n", strerror(err));
+		return EXIT_SYSTEM;
+	}
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sock_filter *prog;
+	const char *path;
+	int c, ret;
+	u32 len;
+
+	/* "+": options end at FILTER, so CMD's own options stay its own. */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return fputs(usage_text, stdout), 0;
+		return usage_error("run: expected FILTER -- CMD [ARG...]%s", "");
+	}
+	if (argc - optind < 3 || strcmp(argv[optind + 1], "--"))
+		return usage_error("run: expected FILTER -- CMD [ARG...]%s", "");
+	path = argv[optind];
+	argv += optind + 2;
+	ret = load_filter(path, &prog, &len);
+	if (ret)
+		return ret;
+	ret = load_kernel(prog, len);
+	free(prog);
+	if (ret)
+		return ret;
+	execvp(argv[0], argv);
+	/* The filter is attached: this message needs write() to be allowed. */
+	fprintf(stderr, "sealjit: %s: %s\n", argv[0], strerror(errno));
+	return EXIT_SYSTEM;
 }
 
 static int cmd_version(void)
@@ -192,6 +444,12 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "disasm"))
 		return cmd_disasm(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "asm"))
+		return cmd_asm(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "jit"))
+		return cmd_jit(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))
 		return cmd_version();
 	return usage_error("unknown command '%s'", argv[1]);

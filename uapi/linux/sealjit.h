@@ -57,6 +57,7 @@ struct sealjit_version {
 /* Feature bits reported in sealjit_version.features. */
 #define SEALJIT_FEAT_CHECK	_BITUL(0)	/* SEALJIT_IOC_CHECK */
 #define SEALJIT_FEAT_JIT_X86_64	_BITUL(1)	/* native x86-64 images */
+#define SEALJIT_FEAT_LOAD	_BITUL(2)	/* SEALJIT_IOC_LOAD enforces */
 
 /* Log levels for sealjit_filter_args.log_level. */
 #define SEALJIT_LOG_NONE	0

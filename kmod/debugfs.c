@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs (root only): what is alive, for tests and for the curious.
+ *
+ *   sealjit/stats    counts of live filters, images, task records, whether
+ *                    the probes are registered, children killed at fork
+ *   sealjit/images   each live image: address, size, page flags when it
+ *                    was written and now
+ *   sealjit/fail_fork   (debug builds only) fail the next N child records
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "sealjit.h"
+
+struct sj_stats sj_stats;
+static struct dentry *sj_dir;
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "filters %d\nimages %d\ntasks %d\nhooked %d\nfork_kills %d\n",
+		   atomic_read(&sj_stats.filters), atomic_read(&sj_stats.images),
+		   atomic_read(&sj_stats.tasks), atomic_read(&sj_stats.hooked),
+		   atomic_read(&sj_stats.fork_kills));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int images_show(struct seq_file *m, void *v)
+{
+	sj_image_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(images);
+
+#ifdef SEALJIT_DEBUG
+static atomic_t fail_fork = ATOMIC_INIT(0);
+
+static int fail_fork_get(void *data, u64 *val)
+{
+	*val = atomic_read(&fail_fork);
+	return 0;
+}
+
+static int fail_fork_set(void *data, u64 val)
+{
+	atomic_set(&fail_fork, (int)min_t(u64, val, INT_MAX));
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fail_fork_fops, fail_fork_get, fail_fork_set, "%llu\n");
+
+/* Fault injection: true while the debugfs counter is above zero. */
+bool sj_inject_fork_failure(void)
+{
+	return atomic_add_unless(&fail_fork, -1, 0);
+}
+
+static void create_debug_files(void)
+{
+	debugfs_create_file_unsafe("fail_fork", 0600, sj_dir, NULL,
+				   &fail_fork_fops);
+}
+#else
+bool sj_inject_fork_failure(void)
+{
+	return false;
+}
+
+static void create_debug_files(void)
+{
+}
+#endif
+
+int __init sj_debugfs_init(void)
+{
+	sj_dir = debugfs_create_dir("sealjit", NULL);
+	debugfs_create_file("stats", 0400, sj_dir, NULL, &stats_fops);
+	debugfs_create_file("images", 0400, sj_dir, NULL, &images_fops);
+	create_debug_files();
+	return 0;
+}
+
+void sj_debugfs_exit(void)
+{
+	debugfs_remove_recursive(sj_dir);
+}

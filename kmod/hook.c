@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The syscall hook: a raw_syscalls:sys_enter probe that runs the calling
+ * task's chain and applies seccomp's verdict, plus the fork and exit probes
+ * that keep chains attached to tasks.  The probes are registered while at
+ * least one filter exists and unregistered when none does, so an idle
+ * module costs the system nothing.
+ *
+ * The kernel calls sys_enter after its own seccomp (syscall_trace_enter()
+ * in kernel/entry/common.c) and re-reads the syscall number afterwards: a
+ * probe skips the syscall by setting orig_ax to -1, and ax is then what the
+ * caller sees.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/tracepoint.h>
+#include <asm/syscall.h>
+
+#include "ksyms.h"
+#include "sealjit.h"
+
+/*
+ * The errno of a syscall that does not exist: what seccomp returns for
+ * TRACE with no tracer and USER_NOTIF with no listener.
+ */
+#define SJ_ERRNO_NO_SUCH_SYSCALL	38
+
+/* seccomp's ACTION_ONLY(): precedence is a signed comparison. */
+#define SJ_ACTION_ONLY(ret)	((s32)((ret) & SECCOMP_RET_ACTION_FULL))
+
+static void skip_syscall(struct pt_regs *regs)
+{
+	regs->orig_ax = -1;
+}
+
+static void deny(struct pt_regs *regs, u32 err)
+{
+	syscall_set_return_value(current, regs, -(int)err, 0);
+	skip_syscall(regs);
+}
+
+#define SJ_LOG_FMT "pid=%d comm=%s syscall=%d arch=0x%x ip=0x%llx action=%s\n"
+
+/* LOG has its own rate limit, so that kills cannot crowd it out. */
+static void log_log(const struct seccomp_data *sd)
+{
+	pr_info_ratelimited(SJ_LOG_FMT, task_pid_nr(current), current->comm,
+			    sd->nr, sd->arch, sd->instruction_pointer, "log");
+}
+
+static void log_kill(const struct seccomp_data *sd, const char *action)
+{
+	pr_info_ratelimited(SJ_LOG_FMT, task_pid_nr(current), current->comm,
+			    sd->nr, sd->arch, sd->instruction_pointer, action);
+}
+
+/* As populate_seccomp_data() in kernel/seccomp.c. */
+static void fill_data(struct pt_regs *regs, struct seccomp_data *sd)
+{
+	unsigned long args[6];
+	int i;
+
+	sd->nr = syscall_get_nr(current, regs);
+	sd->arch = syscall_get_arch(current);
+	syscall_get_arguments(current, regs, args);
+	for (i = 0; i < 6; i++)
+		sd->args[i] = args[i];
+	sd->instruction_pointer = KSTK_EIP(current);
+}
+
+/* As seccomp_run_filters(): newest first, the most severe action wins. */
+static u32 run_chain(struct sj_filter *f, const struct seccomp_data *sd)
+{
+	u32 ret = SECCOMP_RET_ALLOW;
+
+	for (; f; f = f->prev) {
+		u32 cur = sj_image_run(f->image, sd);
+
+		if (SJ_ACTION_ONLY(cur) < SJ_ACTION_ONLY(ret))
+			ret = cur;
+	}
+	return ret;
+}
+
+/*
+ * KILL_PROCESS, and KILL_THREAD of the last thread: as seccomp, SIGSYS with
+ * a core dump, after showing the dump the original registers.
+ */
+static void kill_process(struct pt_regs *regs, const struct seccomp_data *sd,
+			 u32 data)
+{
+	syscall_rollback(current, regs);
+	sj_ksyms()->force_sig_seccomp(sd->nr, data, true);
+	skip_syscall(regs);
+}
+
+/* As __seccomp_filter()'s switch, TRACE and USER_NOTIF excepted. */
+static void apply(struct sj_task *rec, struct pt_regs *regs,
+		  const struct seccomp_data *sd, u32 ret)
+{
+	u32 data = ret & SECCOMP_RET_DATA;
+
+	switch (ret & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_ALLOW:
+		return;
+	case SECCOMP_RET_LOG:
+		log_log(sd);
+		return;
+	case SECCOMP_RET_ERRNO:
+		deny(regs, min_t(u32, data, MAX_ERRNO));
+		return;
+	case SECCOMP_RET_TRACE:
+	case SECCOMP_RET_USER_NOTIF:
+		/* What seccomp does with no tracer and no listener. */
+		deny(regs, SJ_ERRNO_NO_SUCH_SYSCALL);
+		return;
+	case SECCOMP_RET_TRAP:
+		/* The handler sees, and returns to, the original registers. */
+		syscall_rollback(current, regs);
+		sj_ksyms()->force_sig_seccomp(sd->nr, data, false);
+		skip_syscall(regs);
+		return;
+	case SECCOMP_RET_KILL_THREAD:
+		sj_task_mark_dead(rec);
+		log_kill(sd, "kill_thread");
+		if (atomic_read(&current->signal->live) != 1) {
+			sj_task_kill_thread(rec);
+			skip_syscall(regs);
+			return;
+		}
+		kill_process(regs, sd, data);
+		return;
+	default:	/* KILL_PROCESS and every unknown action */
+		sj_task_mark_dead(rec);
+		log_kill(sd, "kill_process");
+		kill_process(regs, sd, data);
+		return;
+	}
+}
+
+static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct seccomp_data sd;
+	struct sj_task *rec;
+
+	rec = sj_task_find(current);
+	if (likely(!rec))
+		return;
+	fill_data(regs, &sd);
+	if (unlikely(sj_task_is_dead(rec))) {
+		/* Killed already: nothing more may run, as SECCOMP_MODE_DEAD. */
+		kill_process(regs, &sd, 0);
+		return;
+	}
+	apply(rec, regs, &sd, run_chain(sj_task_filter(rec), &sd));
+}
+
+struct sj_probe {
+	const char *name;
+	void *func;
+	struct tracepoint *tp;
+};
+
+static struct sj_probe probes[] = {
+	{ .name = "sched_process_fork", .func = sj_task_fork },
+	{ .name = "sched_process_exit", .func = sj_task_exit },
+	{ .name = "sys_enter", .func = sj_sys_enter },
+};
+
+static DEFINE_MUTEX(sj_hook_lock);
+static unsigned int sj_hook_users;
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++)
+		if (!strcmp(tp->name, probes[i].name))
+			probes[i].tp = tp;
+}
+
+static void unregister_probes(unsigned int n)
+{
+	while (n-- > 0)
+		tracepoint_probe_unregister(probes[n].tp, probes[n].func, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/*
+ * Fork and exit probes go first, so that by the time sys_enter can act on
+ * a task, its children are already being given its chain.
+ */
+static int register_probes(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		err = tracepoint_probe_register(probes[i].tp, probes[i].func,
+						NULL);
+		if (err) {
+			pr_err("cannot attach to tracepoint %s: %d\n",
+			       probes[i].name, err);
+			unregister_probes(i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * sj_hook_get() - take a reference on the hook for a new filter
+ *
+ * The first reference registers the probes and pins the module: while any
+ * filter exists the module cannot be unloaded.
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno from tracepoint registration.
+ */
+int sj_hook_get(void)
+{
+	int err = 0;
+
+	mutex_lock(&sj_hook_lock);
+	if (sj_hook_users == 0) {
+		err = register_probes();
+		if (!err) {
+			__module_get(THIS_MODULE);
+			atomic_set(&sj_stats.hooked, 1);
+		}
+	}
+	if (!err)
+		sj_hook_users++;
+	mutex_unlock(&sj_hook_lock);
+	return err;
+}
+
+/**
+ * sj_hook_put() - drop a filter's reference on the hook
+ *
+ * Context: process context (the filter free work), may sleep.
+ */
+void sj_hook_put(void)
+{
+	mutex_lock(&sj_hook_lock);
+	if (!WARN_ON(sj_hook_users == 0) && --sj_hook_users == 0) {
+		unregister_probes(ARRAY_SIZE(probes));
+		atomic_set(&sj_stats.hooked, 0);
+		module_put(THIS_MODULE);
+	}
+	mutex_unlock(&sj_hook_lock);
+}
+
+/* Return: 0, or -ENOENT naming the missing tracepoint. */
+int __init sj_hook_init(void)
+{
+	unsigned int i;
+
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		if (!probes[i].tp) {
+			pr_err("tracepoint %s not found: refusing to load\n",
+			       probes[i].name);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}

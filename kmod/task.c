@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-task chains.  A record ties one task_struct to the newest filter of
+ * its chain; older filters hang off ->prev, shared and reference-counted
+ * exactly like seccomp's.  Records are keyed by the task_struct pointer, not
+ * by pid, so execve from a non-leader thread (which takes over the leader's
+ * pid) keeps the right chain.
+ *
+ * Who changes a record: the task itself (LOAD, and its exit), or its parent
+ * while the task is being created and cannot run yet (fork).  So a record's
+ * ->filter never changes under a reader that is the task itself; the hash
+ * table is RCU-protected for lookups and sj_tasks_lock serialises inserts
+ * and deletions.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hashtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
+
+#include "ksyms.h"
+#include "sealjit.h"
+
+#define SJ_TASK_HASH_BITS 10
+
+/**
+ * struct sj_task - the sealjit state of one filtered task
+ * @node: in sj_tasks
+ * @task: the task; not a counted reference: the record goes away in the
+ *	task's own exit path, before the task_struct can be freed
+ * @filter: newest filter of the chain; the record holds one reference
+ * @dead: a kill action was taken; any later syscall kills again
+ * @kill_work: runs do_exit() for KILL_THREAD on the way back to user mode
+ * @rcu: deferred free
+ */
+struct sj_task {
+	struct hlist_node node;
+	struct task_struct *task;
+	struct sj_filter __rcu *filter;
+	bool dead;
+	struct callback_head kill_work;
+	struct rcu_head rcu;
+};
+
+static DEFINE_HASHTABLE(sj_tasks, SJ_TASK_HASH_BITS);
+static DEFINE_SPINLOCK(sj_tasks_lock);
+static struct kmem_cache *sj_task_cache;
+
+/**
+ * sj_task_find() - the record of @t, or NULL
+ * @t: a task
+ *
+ * Context: inside an RCU read-side section (tracepoint probes are).
+ */
+struct sj_task *sj_task_find(struct task_struct *t)
+{
+	struct sj_task *rec;
+
+	hash_for_each_possible_rcu(sj_tasks, rec, node, (unsigned long)t)
+		if (rec->task == t)
+			return rec;
+	return NULL;
+}
+
+struct sj_filter *sj_task_filter(struct sj_task *rec)
+{
+	return rcu_dereference(rec->filter);
+}
+
+/* After a kill action: any further syscall of the task kills again. */
+void sj_task_mark_dead(struct sj_task *rec)
+{
+	WRITE_ONCE(rec->dead, true);
+}
+
+bool sj_task_is_dead(struct sj_task *rec)
+{
+	return READ_ONCE(rec->dead);
+}
+
+static void kill_thread_work(struct callback_head *cb)
+{
+	sj_ksyms()->do_exit(SIGSYS);
+}
+
+/*
+ * seccomp's KILL_THREAD calls do_exit(SIGSYS) from the syscall path; a
+ * tracepoint probe runs with preemption off and cannot, so the exit runs as
+ * task work, before the thread returns to user mode.
+ */
+void sj_task_kill_thread(struct sj_task *rec)
+{
+	init_task_work(&rec->kill_work, kill_thread_work);
+	if (task_work_add(current, &rec->kill_work, TWA_RESUME))
+		force_sig(SIGKILL);	/* already exiting: make sure */
+}
+
+/* The newest filter of the calling task, or NULL. */
+struct sj_filter *sj_task_current_filter(void)
+{
+	struct sj_task *rec;
+	struct sj_filter *f = NULL;
+
+	rcu_read_lock();
+	rec = sj_task_find(current);
+	if (rec)
+		f = rcu_dereference(rec->filter);
+	rcu_read_unlock();
+	return f;
+}
+
+static void insert(struct sj_task *rec)
+{
+	spin_lock(&sj_tasks_lock);
+	hash_add_rcu(sj_tasks, &rec->node, (unsigned long)rec->task);
+	spin_unlock(&sj_tasks_lock);
+	atomic_inc(&sj_stats.tasks);
+}
+
+/**
+ * sj_task_attach() - make @f the newest filter of the calling task
+ * @f: a new filter whose ->prev is the caller's current newest filter (or
+ *	NULL); the caller's reference to @f passes to the task, and the
+ *	task's reference to ->prev passes to @f
+ *
+ * Context: process context (LOAD).
+ * Return: 0, or -ENOMEM (then @f is untouched and ->prev keeps its owner).
+ */
+int sj_task_attach(struct sj_filter *f)
+{
+	struct sj_task *rec;
+
+	rcu_read_lock();
+	rec = sj_task_find(current);
+	rcu_read_unlock();
+	if (rec) {
+		rcu_assign_pointer(rec->filter, f);
+		return 0;
+	}
+	rec = kmem_cache_zalloc(sj_task_cache, GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	rec->task = current;
+	RCU_INIT_POINTER(rec->filter, f);
+	insert(rec);
+	return 0;
+}
+
+/**
+ * sj_task_fork() - sched_process_fork probe: the child inherits the chain
+ * @data: unused
+ * @parent: the forking task (current)
+ * @child: the new task, not yet running
+ *
+ * Context: tracepoint probe, preemption disabled: no sleeping allocation.
+ * Fails closed: if the child's record cannot be made, the child is killed
+ * before it runs a single instruction, so a filtered task never gives rise
+ * to an unfiltered one.
+ */
+void sj_task_fork(void *data, struct task_struct *parent,
+		  struct task_struct *child)
+{
+	struct sj_task *prec = sj_task_find(parent), *rec = NULL;
+	struct sj_filter *f;
+
+	if (!prec)
+		return;
+	if (!sj_inject_fork_failure())
+		rec = kmem_cache_zalloc(sj_task_cache, GFP_NOWAIT | __GFP_NOWARN);
+	if (!rec) {
+		send_sig(SIGKILL, child, 1);
+		atomic_inc(&sj_stats.fork_kills);
+		pr_warn_ratelimited("no memory for the chain of pid %d's child %d: killed it\n",
+				    task_pid_nr(parent), task_pid_nr(child));
+		return;
+	}
+	f = rcu_dereference(prec->filter);
+	refcount_inc(&f->ref);
+	rec->task = child;
+	rec->dead = READ_ONCE(prec->dead);
+	RCU_INIT_POINTER(rec->filter, f);
+	insert(rec);
+}
+
+static void free_record(struct rcu_head *head)
+{
+	kmem_cache_free(sj_task_cache, container_of(head, struct sj_task, rcu));
+}
+
+/**
+ * sj_task_exit() - sched_process_exit probe: drop the task's chain
+ * @data: unused
+ * @p: the exiting task (current); it makes no further system calls
+ *
+ * Context: tracepoint probe, preemption disabled.
+ */
+void sj_task_exit(void *data, struct task_struct *p)
+{
+	struct sj_task *rec = sj_task_find(p);
+
+	if (!rec)
+		return;
+	spin_lock(&sj_tasks_lock);
+	hash_del_rcu(&rec->node);
+	spin_unlock(&sj_tasks_lock);
+	sj_filter_put(rcu_dereference_protected(rec->filter, true));
+	call_rcu(&rec->rcu, free_record);
+	atomic_dec(&sj_stats.tasks);
+}
+
+int __init sj_task_init(void)
+{
+	sj_task_cache = KMEM_CACHE(sj_task, 0);
+	return sj_task_cache ? 0 : -ENOMEM;
+}
+
+/* Every record is gone when the module can be unloaded; wait for frees. */
+void sj_task_exit_module(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(sj_task_cache);
+}

@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Enforcement in a real kernel: every action as seccomp applies it,
+ * precedence across stacked filters, inheritance, the privilege gate,
+ * lifetime, compat syscalls and a stress run.  Each TEST runs in its own
+ * child (the harness forks), so filters never leak between tests.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/klog.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+
+#include "kselftest_harness.h"
+#include "sj_test.h"
+
+#define ERRNO(e)	(SECCOMP_RET_ERRNO | (e))
+#define UNKNOWN_ACTION	0x10000000U
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP	1	/* si_code of seccomp's SIGSYS */
+#endif
+#define OUT_ZERO	201	/* the syscall returned 0 */
+#define OUT_ALLOWED	200	/* it returned something else: it ran */
+#define OUT_SIGNAL(s)	(1000 + (s))
+
+/*
+ * Stacks @actions (oldest first) for getppid in a child, calls getppid and
+ * reports: its errno, OUT_ZERO, OUT_ALLOWED, or OUT_SIGNAL(the signal that
+ * ended the child).
+ */
+static int outcome(const unsigned int *actions, int n)
+{
+	pid_t pid = fork();
+	int status, i;
+
+	if (pid == 0) {
+		long r;
+
+		if (sj_nnp())
+			_exit(250);
+		for (i = 0; i < n; i++)
+			if (sj_load_for(__NR_getppid, actions[i]))
+				_exit(251);
+		r = syscall(__NR_getppid);
+		_exit(r == -1 ? errno : r == 0 ? OUT_ZERO : OUT_ALLOWED);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return OUT_SIGNAL(WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+#define OUTCOME(...) outcome((const unsigned int[]){ __VA_ARGS__ }, \
+	sizeof((const unsigned int[]){ __VA_ARGS__ }) / sizeof(unsigned int))
+
+TEST(allow_lets_the_syscall_run)
+{
+	EXPECT_EQ(OUT_ALLOWED, OUTCOME(SECCOMP_RET_ALLOW));
+}
+
+TEST(errno_fails_the_syscall_with_the_data)
+{
+	EXPECT_EQ(7, OUTCOME(ERRNO(7)));
+	EXPECT_EQ(OUT_ZERO, OUTCOME(ERRNO(0)));
+}
+
+/* errno values above 255 do not fit an exit status: check in place. */
+TEST(errno_is_capped_at_4095)
+{
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(0xffff)));
+	ASSERT_EQ(0, sj_load_for(__NR_getpid, ERRNO(4095)));
+	ASSERT_EQ(0, sj_load_for(__NR_gettid, ERRNO(4094)));
+	EXPECT_EQ(-4095, syscall(__NR_getppid) == -1 ? -errno : 0);
+	EXPECT_EQ(-4095, syscall(__NR_getpid) == -1 ? -errno : 0);
+	EXPECT_EQ(-4094, syscall(__NR_gettid) == -1 ? -errno : 0);
+}
+
+TEST(trace_and_user_notif_act_as_enosys)
+{
+	EXPECT_EQ(ENOSYS, OUTCOME(SECCOMP_RET_TRACE | 5));
+	EXPECT_EQ(ENOSYS, OUTCOME(SECCOMP_RET_USER_NOTIF));
+}
+
+TEST(kill_actions_end_the_process_with_sigsys)
+{
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(SECCOMP_RET_KILL_PROCESS));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(SECCOMP_RET_KILL_THREAD));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(SECCOMP_RET_TRAP));
+}
+
+TEST(an_unknown_action_kills)
+{
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(UNKNOWN_ACTION));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(0x00010000));	/* below TRAP */
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(0x7ffe0000));	/* below ALLOW */
+	/* The low 16 bits are data, not action: this is ALLOW. */
+	EXPECT_EQ(OUT_ALLOWED, OUTCOME(SECCOMP_RET_ALLOW | 1));
+}
+
+/* seccomp compares actions as signed 32-bit values: 0x10000000 > ERRNO. */
+TEST(an_unknown_action_loses_to_errno_and_beats_log_and_allow)
+{
+	EXPECT_EQ(5, OUTCOME(UNKNOWN_ACTION, ERRNO(5)));
+	EXPECT_EQ(5, OUTCOME(ERRNO(5), UNKNOWN_ACTION));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(UNKNOWN_ACTION, SECCOMP_RET_LOG));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(SECCOMP_RET_ALLOW, UNKNOWN_ACTION));
+}
+
+TEST(precedence_with_two_filters_in_either_order)
+{
+	EXPECT_EQ(5, OUTCOME(SECCOMP_RET_ALLOW, ERRNO(5)));
+	EXPECT_EQ(5, OUTCOME(ERRNO(5), SECCOMP_RET_ALLOW));
+	EXPECT_EQ(5, OUTCOME(SECCOMP_RET_LOG, ERRNO(5)));
+	EXPECT_EQ(5, OUTCOME(ERRNO(5), SECCOMP_RET_LOG));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(ERRNO(5), SECCOMP_RET_TRAP));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), OUTCOME(SECCOMP_RET_TRAP, ERRNO(5)));
+	EXPECT_EQ(ENOSYS, OUTCOME(SECCOMP_RET_TRACE, SECCOMP_RET_LOG));
+	EXPECT_EQ(5, OUTCOME(SECCOMP_RET_TRACE, ERRNO(5)));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS),
+		  OUTCOME(SECCOMP_RET_KILL_THREAD, SECCOMP_RET_TRAP));
+}
+
+TEST(with_equal_actions_the_newest_filter_wins)
+{
+	EXPECT_EQ(6, OUTCOME(ERRNO(5), ERRNO(6)));
+	EXPECT_EQ(5, OUTCOME(ERRNO(6), ERRNO(5)));
+}
+
+TEST(precedence_with_three_filters_in_any_order)
+{
+	EXPECT_EQ(3, OUTCOME(SECCOMP_RET_ALLOW, SECCOMP_RET_LOG, ERRNO(3)));
+	EXPECT_EQ(3, OUTCOME(ERRNO(3), SECCOMP_RET_ALLOW, SECCOMP_RET_LOG));
+	EXPECT_EQ(3, OUTCOME(SECCOMP_RET_LOG, ERRNO(3), SECCOMP_RET_ALLOW));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS),
+		  OUTCOME(ERRNO(3), SECCOMP_RET_TRAP, SECCOMP_RET_LOG));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS),
+		  OUTCOME(SECCOMP_RET_KILL_PROCESS, ERRNO(3), SECCOMP_RET_ALLOW));
+	EXPECT_EQ(OUT_ALLOWED,
+		  OUTCOME(SECCOMP_RET_ALLOW, SECCOMP_RET_LOG, SECCOMP_RET_ALLOW));
+}
+
+TEST(filters_cannot_be_removed_or_relaxed)
+{
+	const struct sock_filter allow_all[] = {
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	ASSERT_EQ(0, sj_load(allow_all, LEN(allow_all)));
+	EXPECT_EQ(-1, syscall(__NR_getppid));
+	EXPECT_EQ(9, errno);
+}
+
+TEST(closing_the_device_leaves_the_filter_enforced)
+{
+	int fd = open(SEALJIT_DEVICE, O_RDWR);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	close(fd);
+	EXPECT_EQ(-1, syscall(__NR_getppid));
+	EXPECT_EQ(9, errno);
+	EXPECT_EQ(getpid(), syscall(__NR_getpid));
+}
+
+TEST(load_needs_no_new_privs_or_cap_sys_admin)
+{
+	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	EXPECT_EQ(EACCES, sj_load_for(__NR_getppid, ERRNO(9)));
+	EXPECT_NE(-1, syscall(__NR_getppid));
+	ASSERT_EQ(0, sj_nnp());
+	EXPECT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	EXPECT_EQ(-1, syscall(__NR_getppid));
+}
+
+TEST(root_may_load_without_no_new_privs)
+{
+	ASSERT_EQ(0, geteuid());
+	EXPECT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	EXPECT_EQ(-1, syscall(__NR_getppid));
+}
+
+TEST(a_rejected_filter_is_einval_and_attaches_nothing)
+{
+	const struct sock_filter bad[] = {
+		STMT(BPF_LD | BPF_MEM, 0), STMT(BPF_RET | BPF_A, 0) };
+
+	ASSERT_EQ(0, sj_nnp());
+	EXPECT_EQ(EINVAL, sj_load(bad, LEN(bad)));
+	EXPECT_NE(-1, syscall(__NR_getppid));
+}
+
+/* Inheritance. */
+static int child_sees_errno(void)
+{
+	return syscall(__NR_getppid) == -1 && errno == 9 ? 0 : 1;
+}
+
+TEST(fork_inherits_the_chain)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	pid = fork();
+	if (pid == 0)
+		_exit(child_sees_errno());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(vfork_inherits_the_chain)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	pid = vfork();
+	if (pid == 0)
+		_exit(syscall(__NR_getppid) == -1 ? 0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void *thread_getppid(void *arg)
+{
+	return (void *)(long)child_sees_errno();
+}
+
+TEST(threads_inherit_the_chain)
+{
+	pthread_t t;
+	void *ret;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	ASSERT_EQ(0, pthread_create(&t, NULL, thread_getppid, NULL));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ(0, (long)ret);
+}
+
+TEST(a_thread_filters_only_itself_and_what_it_creates)
+{
+	pthread_t t;
+	void *ret;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, pthread_create(&t, NULL, thread_getppid, NULL));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ(1, (long)ret);	/* created before the load */
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	EXPECT_EQ(0, child_sees_errno());
+}
+
+static char self_exe[4096];
+
+TEST(execve_keeps_the_chain)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	pid = fork();
+	if (pid == 0) {
+		execl(self_exe, self_exe, "--child-getppid", NULL);
+		_exit(3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+static void *thread_exec(void *arg)
+{
+	execl(self_exe, self_exe, "--child-getppid", NULL);
+	return NULL;
+}
+
+/* de_thread() gives the exec'ing thread the leader's pid: keyed by task. */
+TEST(execve_from_a_non_leader_thread_keeps_the_chain)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, sj_nnp());
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+
+		if (sj_load_for(__NR_getppid, ERRNO(9)) ||
+		    pthread_create(&t, NULL, thread_exec, NULL))
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* TRAP. */
+static volatile siginfo_t trap_info;
+static volatile long trap_rax, trap_rip;
+static volatile int traps;
+
+static void trap_handler(int sig, siginfo_t *info, void *uctx)
+{
+	ucontext_t *uc = uctx;
+
+	trap_info = *info;
+	trap_rax = uc->uc_mcontext.gregs[REG_RAX];
+	trap_rip = uc->uc_mcontext.gregs[REG_RIP];
+	traps++;
+}
+
+static void install_trap_handler(void)
+{
+	struct sigaction sa = { .sa_sigaction = trap_handler,
+				.sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSYS, &sa, NULL);
+}
+
+TEST(trap_delivers_sigsys_with_seccomp_siginfo)
+{
+	long r;
+
+	install_trap_handler();
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, SECCOMP_RET_TRAP | 0x1234));
+	r = syscall(__NR_getppid, 1, 2, 3);
+	ASSERT_EQ(1, traps);
+	EXPECT_EQ(SIGSYS, trap_info.si_signo);
+	EXPECT_EQ(SYS_SECCOMP, trap_info.si_code);
+	EXPECT_EQ(0x1234, trap_info.si_errno);
+	EXPECT_EQ(__NR_getppid, trap_info.si_syscall);
+	EXPECT_EQ(AUDIT_ARCH_X86_64, trap_info.si_arch);
+	EXPECT_EQ(trap_rip, (long)trap_info.si_call_addr);
+	/* Registers rolled back: the handler and the caller see the number. */
+	EXPECT_EQ(__NR_getppid, trap_rax);
+	EXPECT_EQ(__NR_getppid, r);
+}
+
+static int trap_with_sigsys(int how)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		sigset_t set;
+
+		if (how == 0) {
+			signal(SIGSYS, SIG_IGN);
+		} else {
+			sigemptyset(&set);
+			sigaddset(&set, SIGSYS);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+		}
+		if (sj_nnp() || sj_load_for(__NR_getppid, SECCOMP_RET_TRAP))
+			_exit(2);
+		syscall(__NR_getppid);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+}
+
+TEST(trap_is_delivered_even_when_sigsys_is_ignored_or_blocked)
+{
+	EXPECT_EQ(SIGSYS, trap_with_sigsys(0));
+	EXPECT_EQ(SIGSYS, trap_with_sigsys(1));
+}
+
+/* KILL_THREAD and KILL_PROCESS with threads. */
+static volatile int survived;
+
+static void *thread_killed(void *arg)
+{
+	syscall(__NR_getppid);
+	survived = 1;
+	return NULL;
+}
+
+TEST(kill_thread_ends_only_the_calling_thread)
+{
+	pthread_t t;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, SECCOMP_RET_KILL_THREAD));
+	ASSERT_EQ(0, pthread_create(&t, NULL, thread_killed, NULL));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(0, survived);
+	EXPECT_EQ(getpid(), syscall(__NR_getpid));
+}
+
+static void *spin(void *arg)
+{
+	for (;;)
+		syscall(__NR_getpid);
+	return NULL;
+}
+
+TEST(kill_process_ends_every_thread_and_nothing_runs_after)
+{
+	int fds[2], status;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t[3];
+		int i;
+
+		close(fds[0]);
+		for (i = 0; i < 3; i++)
+			pthread_create(&t[i], NULL, spin, NULL);
+		if (sj_nnp() ||
+		    sj_load_for(__NR_getppid, SECCOMP_RET_KILL_PROCESS))
+			_exit(2);
+		syscall(__NR_getppid);
+		/* Must never run: the killed task makes no further syscall. */
+		if (write(fds[1], "x", 1) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	close(fds[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGSYS, WTERMSIG(status));
+	EXPECT_EQ(0, read(fds[0], &c, 1));
+}
+
+/* LOG. */
+TEST(log_allows_and_writes_a_kernel_log_line)
+{
+	static char buf[1 << 17];
+	char want[64];
+	int n;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, SECCOMP_RET_LOG));
+	EXPECT_EQ(getppid(), syscall(__NR_getppid));
+	snprintf(want, sizeof(want), "pid=%d comm=", getpid());
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_NE(NULL, strstr(buf, want)) {
+		TH_LOG("no line with '%s'", want);
+	}
+	EXPECT_NE(NULL, strstr(buf, "syscall=110 arch=0xc000003e")) {
+		TH_LOG("no line for getppid");
+	}
+	EXPECT_NE(NULL, strstr(buf, "action=log"));
+}
+
+/* What the filter sees. */
+#define ARGS_LEN (2 + 6 * 4 + 3)
+
+TEST(the_filter_sees_the_real_arguments)
+{
+	static const unsigned long long a[6] = {
+		0x1111111122222222ULL, 0x33333333fffffffeULL, 0,
+		0xffffffffffffffffULL, 0x8000000000000001ULL, 42 };
+	const unsigned int match = ARGS_LEN - 3, mismatch = ARGS_LEN - 2,
+			   other = ARGS_LEN - 1;
+	struct sock_filter prog[ARGS_LEN];
+	unsigned int i, n = 0;
+
+	prog[n] = STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+	n++;
+	prog[n] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1000, 0, other - n - 1);
+	n++;
+	for (i = 0; i < 12; i++) {
+		__u32 word = i % 2 ? (__u32)(a[i / 2] >> 32) : (__u32)a[i / 2];
+
+		prog[n] = STMT(BPF_LD | BPF_W | BPF_ABS, 16 + 4 * i);
+		n++;
+		prog[n] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, word, 0,
+			       mismatch - n - 1);
+		n++;
+	}
+	ASSERT_EQ(match, n);
+	prog[match] = STMT(BPF_RET | BPF_K, ERRNO(100));
+	prog[mismatch] = STMT(BPF_RET | BPF_K, ERRNO(1));
+	prog[other] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load(prog, ARGS_LEN));
+	EXPECT_EQ(-1, syscall(1000, a[0], a[1], a[2], a[3], a[4], a[5]));
+	EXPECT_EQ(100, errno);
+	EXPECT_EQ(-1, syscall(1000, a[0], a[1], a[2], a[3], a[4], a[5] + 1));
+	EXPECT_EQ(1, errno);
+	EXPECT_EQ(-1, syscall(1000, a[0] ^ (1ULL << 40), a[1], a[2], a[3],
+			      a[4], a[5]));
+	EXPECT_EQ(1, errno);
+}
+
+/* TRAP returns the low 16 bits of an ip word in si_errno. */
+static int trap_ip_word(int word)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1001, 0, 4),
+		STMT(BPF_LD | BPF_W | BPF_ABS, 8 + 4 * word),
+		STMT(BPF_ALU | BPF_AND | BPF_K, SECCOMP_RET_DATA),
+		STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_TRAP),
+		STMT(BPF_RET | BPF_A, 0),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	return sj_load(prog, LEN(prog));
+}
+
+TEST(the_filter_sees_the_real_instruction_pointer)
+{
+	install_trap_handler();
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, trap_ip_word(0));
+	syscall(1001);
+	ASSERT_EQ(1, traps);
+	EXPECT_EQ((unsigned long)trap_info.si_call_addr & 0xffff,
+		  (unsigned int)trap_info.si_errno);
+	ASSERT_EQ(0, trap_ip_word(1));
+	syscall(1001);
+	ASSERT_LE(2, traps);
+	EXPECT_EQ(((unsigned long)trap_info.si_call_addr >> 32) & 0xffff,
+		  (unsigned int)trap_info.si_errno);
+}
+
+static long int80(long nr)
+{
+	long ret;
+
+	asm volatile("int $0x80" : "=a"(ret) : "a"(nr) : "memory");
+	return ret;
+}
+
+TEST(compat_int80_syscalls_are_seen_as_i386)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, 4),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 3),
+		STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, 20 /* i386 getpid */, 0, 1),
+		STMT(BPF_RET | BPF_K, ERRNO(33)),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	ASSERT_EQ(getpid(), int80(20));
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load(prog, LEN(prog)));
+	EXPECT_EQ(-33, int80(20));
+	EXPECT_EQ(getpid(), syscall(__NR_getpid));	/* x86-64 getpid is 39 */
+	EXPECT_EQ(getppid(), int80(64));		/* i386 getppid */
+}
+
+/* Images and lifetime. */
+TEST(images_are_sealed_read_only_and_executable)
+{
+	char line[256];
+	int n = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	f = fopen("/sys/kernel/debug/sealjit/images", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		EXPECT_NE(NULL, strstr(line, "before=rw,nx now=ro,x")) {
+			TH_LOG("%s", line);
+		}
+	}
+	fclose(f);
+	EXPECT_LE(1, n);
+}
+
+static struct sock_filter max_prog[SEALJIT_MAXINSNS];
+
+/* 4096 instructions; getppid fails with errno 4089, the rest is allowed. */
+static void build_max_prog(void)
+{
+	int i, n = SEALJIT_MAXINSNS;
+
+	max_prog[0] = STMT(BPF_LD | BPF_W | BPF_ABS, 0);
+	max_prog[1] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 1, 0);
+	max_prog[2] = STMT(BPF_JMP | BPF_JA, n - 4);
+	max_prog[3] = STMT(BPF_LD | BPF_IMM, 0);
+	for (i = 4; i < n - 3; i++)
+		max_prog[i] = STMT(BPF_ALU | BPF_ADD | BPF_K, 1);
+	max_prog[n - 3] = STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_ERRNO);
+	max_prog[n - 2] = STMT(BPF_RET | BPF_A, 0);
+	max_prog[n - 1] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+}
+
+TEST(a_4096_instruction_filter_loads_and_runs)
+{
+	build_max_prog();
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load(max_prog, SEALJIT_MAXINSNS));
+	EXPECT_EQ(-1, syscall(__NR_getppid));
+	EXPECT_EQ(SEALJIT_MAXINSNS - 7, errno);
+	EXPECT_EQ(getpid(), syscall(__NR_getpid));
+}
+
+/* seccomp: total = new + sum(old + 4) <= 32768, else ENOMEM. */
+TEST(a_chain_is_capped_like_seccomps)
+{
+	int i;
+
+	build_max_prog();
+	ASSERT_EQ(0, sj_nnp());
+	for (i = 0; i < 7; i++)
+		ASSERT_EQ(0, sj_load(max_prog, SEALJIT_MAXINSNS)) {
+			TH_LOG("load %d", i + 1);
+		}
+	EXPECT_EQ(ENOMEM, sj_load(max_prog, SEALJIT_MAXINSNS));
+	/* 7 * (4096 + 4) = 28700: a short filter still fits. */
+	EXPECT_EQ(0, sj_load(&max_prog[SEALJIT_MAXINSNS - 1], 1));
+}
+
+TEST(a_thousand_filters_are_released_without_a_trace)
+{
+	const struct sock_filter allow[] = {
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+	int status, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, sj_stat_settles("filters", 0));
+	pid = fork();
+	if (pid == 0) {
+		if (sj_nnp())
+			_exit(2);
+		for (i = 0; i < 1000; i++)
+			if (sj_load(allow, 1))
+				_exit(3);
+		_exit(sj_stat("filters") == 1000 && sj_stat("images") == 1000 &&
+		      sj_stat("tasks") == 1 && sj_stat("hooked") == 1 ? 0 : 4);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0, sj_stat_settles("filters", 0));
+	EXPECT_EQ(0, sj_stat_settles("images", 0));
+	EXPECT_EQ(0, sj_stat_settles("tasks", 0));
+	EXPECT_EQ(0, sj_stat_settles("hooked", 0));
+}
+
+/*
+ * Stress: 8 threads call getppid, which must always fail; meanwhile other
+ * threads load more filters, fork children that check the same, and exit.
+ */
+static volatile int stop, escapes, calls, forks;
+
+static void *stress_caller(void *arg)
+{
+	while (!stop) {
+		if (syscall(__NR_getppid) != -1 || errno != 9)
+			__sync_fetch_and_add(&escapes, 1);
+		__sync_fetch_and_add(&calls, 1);
+	}
+	return NULL;
+}
+
+static void *stress_loader(void *arg)
+{
+	const struct sock_filter allow[] = {
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+	int loads = 0;
+
+	while (!stop && loads < 200) {
+		int err = sj_load(allow, 1);
+
+		if (err && err != ENOMEM)
+			__sync_fetch_and_add(&escapes, 1000);
+		loads++;
+		if (syscall(__NR_getppid) != -1)
+			__sync_fetch_and_add(&escapes, 1);
+	}
+	return NULL;
+}
+
+static void *stress_forker(void *arg)
+{
+	while (!stop) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(child_sees_errno());
+		if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			__sync_fetch_and_add(&escapes, 1);
+		__sync_fetch_and_add(&forks, 1);
+	}
+	return NULL;
+}
+
+static void *stress_spawner(void *arg)
+{
+	while (!stop) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, stress_loader, NULL) == 0)
+			pthread_join(t, NULL);
+	}
+	return NULL;
+}
+
+TEST(stress_no_escape_while_loading_forking_and_exiting)
+{
+	pthread_t t[12];
+	int i;
+
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, stress_caller, NULL));
+	ASSERT_EQ(0, pthread_create(&t[8], NULL, stress_forker, NULL));
+	ASSERT_EQ(0, pthread_create(&t[9], NULL, stress_forker, NULL));
+	ASSERT_EQ(0, pthread_create(&t[10], NULL, stress_spawner, NULL));
+	ASSERT_EQ(0, pthread_create(&t[11], NULL, stress_spawner, NULL));
+	sleep(10);
+	stop = 1;
+	for (i = 0; i < 12; i++)
+		pthread_join(t[i], NULL);
+	TH_LOG("%d filtered calls, %d forks, %d escapes", calls, forks, escapes);
+	EXPECT_EQ(0, escapes);
+	EXPECT_LT(1000, calls);
+	EXPECT_LT(10, forks);
+}
+
+int main(int argc, char **argv)
+{
+	ssize_t n;
+
+	if (argc > 1 && !strcmp(argv[1], "--child-getppid"))
+		return child_sees_errno();
+	/* For the VM script: keep one filter attached until killed. */
+	if (argc > 1 && !strcmp(argv[1], "--hold")) {
+		if (sj_nnp() || sj_load_for(__NR_getppid, SECCOMP_RET_ERRNO | 9))
+			return 1;
+		for (;;)
+			pause();
+	}
+	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+	if (n < 0)
+		return 1;
+	self_exe[n] = '\0';
+	return test_harness_run(argc, argv);
+}
