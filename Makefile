@@ -31,7 +31,7 @@ SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)
 LIB := $(B)/libsealjit.a
 
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm
-KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/fault_test
+KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c
 TOOL_HDR := $(wildcard tools/*.h)
@@ -87,7 +87,7 @@ $(B)/test_asm: selftests/unit/test_asm.c tools/asm.c tools/filter_file.c $(TOOL_
 $(B)/dev_test: selftests/kernel/dev_test.c selftests/check_table.c selftests/check_table.h $(LIB) $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -o $@ $< selftests/check_table.c $(LIB)
 
-$(B)/enforce_test $(B)/fault_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
+$(B)/enforce_test $(B)/debug_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
 
 tests: $(UNIT_TESTS) $(KERNEL_TESTS) $(B)/sealjit.static
@@ -119,6 +119,38 @@ vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static
 		--file $(B)/sealjit.static:/bin/sealjit \
 		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
 		-- selftests/vm/guest-check.sh
+
+# --- fuzzing ----------------------------------------------------------------
+# libFuzzer harnesses (fuzz/) over the shared code and the native runner,
+# all built with ASan and UBSan into build/fuzz/.  `make fuzz-check` runs
+# each for FUZZ_CHECK_TIME seconds (the `fuzz` group of `make check`), `make
+# fuzz` for FUZZ_TIME seconds; both print one TAP line per harness.
+FUZZ_CC ?= clang-14
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra \
+	       -Werror -Iuapi -fsanitize=fuzzer,address,undefined \
+	       -fno-sanitize-recover=all
+FUZZ_TIME ?= 600
+FUZZ_CHECK_TIME ?= 30
+FUZZ_SRC := $(SHARED_SRC) selftests/unit/runner.c selftests/unit/agree.c \
+	    fuzz/fuzz_common.c
+FUZZ_OBJ := $(FUZZ_SRC:%.c=$(B)/fuzz/obj/%.o)
+FUZZERS := $(B)/fuzz/fuzz_check $(B)/fuzz/fuzz_diff
+
+.PHONY: fuzzers fuzz fuzz-check
+fuzzers: $(FUZZERS)
+
+$(B)/fuzz/obj/%.o: %.c $(SHARED_HDR) $(wildcard selftests/unit/*.h fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZERS): $(B)/fuzz/%: fuzz/%.c $(FUZZ_OBJ) $(SHARED_HDR) $(wildcard selftests/unit/*.h fuzz/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ)
+
+fuzz-check: $(FUZZERS)
+	@fuzz/run.sh $(FUZZ_CHECK_TIME) $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	@fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
 
 check: deps
 	@$(MAKE) --no-print-directory check-run

@@ -22,6 +22,7 @@
 
 struct jit_ctx {
 	struct sj_emit e;
+	const struct sj_jit_opts *opts;
 	const struct sock_filter *prog;
 	u32 len;
 	u32 *addrs;
@@ -42,12 +43,47 @@ static s8 mem_disp(struct jit_ctx *ctx, u32 k)
 	return (s8)(4 * (s32)k - SJ_JIT_FRAME);
 }
 
-/* leave; ret; int3 (the int3 stops straight-line speculation) */
+/* Bytes of emit_exit(): leave, ret or jmp to the thunk, int3. */
+static u32 exit_len(struct jit_ctx *ctx)
+{
+	return 1 + (ctx->opts->ret_thunk ? X86_JMP_REL32_LEN : 1) + 1;
+}
+
+/*
+ * leave; ret; int3 -- or, in a kernel built with CONFIG_RETHUNK, leave;
+ * jmp __x86_return_thunk; int3, as the kernel's own code returns.  The
+ * int3 stops straight-line speculation.
+ */
 static void emit_exit(struct jit_ctx *ctx)
 {
 	emit_leave(&ctx->e);
-	emit_ret(&ctx->e);
+	if (ctx->opts->ret_thunk) {
+		s64 disp = (s64)(ctx->opts->ret_thunk -
+				 (ctx->opts->base + ctx->e.pos + X86_JMP_REL32_LEN));
+
+		if (ctx->e.buf && (disp < S32_MIN || disp > S32_MAX))
+			ctx->e.error = true;
+		emit_jmp_rel32(&ctx->e, (s32)disp);
+	} else {
+		emit_ret(&ctx->e);
+	}
 	emit_int3(&ctx->e);
+}
+
+/*
+ * A constant of the filter into @reg.  Blinded, it is emitted as
+ *	mov $(k ^ key), %reg; xor $key, %reg
+ * so that a constant chosen to be a useful instruction sequence (JIT
+ * spraying) never appears in executable memory.
+ */
+static void emit_load_k(struct jit_ctx *ctx, u8 reg, u32 k)
+{
+	if (!ctx->opts->blind) {
+		emit_mov32_imm32(&ctx->e, reg, k);
+		return;
+	}
+	emit_mov32_imm32(&ctx->e, reg, k ^ ctx->opts->key);
+	emit_alu32_imm32(&ctx->e, X86_XOR, reg, ctx->opts->key);
 }
 
 static void emit_prologue(struct jit_ctx *ctx)
@@ -77,10 +113,10 @@ static void jit_load(struct jit_ctx *ctx, const struct sock_filter *insn)
 		emit_mov32_imm32(&ctx->e, REG_X, SJ_DATA_SIZE);
 		break;
 	case BPF_LD | BPF_IMM:
-		emit_mov32_imm32(&ctx->e, REG_A, k);
+		emit_load_k(ctx, REG_A, k);
 		break;
 	case BPF_LDX | BPF_IMM:
-		emit_mov32_imm32(&ctx->e, REG_X, k);
+		emit_load_k(ctx, REG_X, k);
 		break;
 	case BPF_LD | BPF_MEM:
 		emit_mov32_load_disp8(&ctx->e, REG_A, X86_EBP, mem_disp(ctx, k));
@@ -101,19 +137,19 @@ static void jit_load(struct jit_ctx *ctx, const struct sock_filter *insn)
 
 /*
  * div x: the kernel makes the filter return 0 when X is 0, so we do too:
- *	test %ecx, %ecx; jne 1f; xor %eax, %eax; leave; ret; int3
+ *	test %ecx, %ecx; jne 1f; xor %eax, %eax; <exit>
  *	1: xor %edx, %edx; div %ecx
  */
 static void jit_div_x(struct jit_ctx *ctx)
 {
-	u32 skip_from;
+	u32 skip = 2 + exit_len(ctx), skip_from;
 
 	emit_test32_reg(&ctx->e, REG_X, REG_X);
-	emit_jcc_rel8(&ctx->e, X86_CC_NE, 5);
+	emit_jcc_rel8(&ctx->e, X86_CC_NE, (s8)skip);
 	skip_from = ctx->e.pos;
 	emit_alu32_reg(&ctx->e, X86_XOR, REG_A, REG_A);
 	emit_exit(ctx);
-	if (ctx->e.pos - skip_from != 5)
+	if (ctx->e.pos - skip_from != skip)
 		ctx->e.error = true;
 	emit_alu32_reg(&ctx->e, X86_XOR, X86_EDX, X86_EDX);
 	emit_div32_reg(&ctx->e, REG_X);
@@ -123,7 +159,7 @@ static void jit_div_k(struct jit_ctx *ctx, u32 k)
 {
 	if (k == 0)
 		ctx->e.error = true;
-	emit_mov32_imm32(&ctx->e, REG_TMP, k);
+	emit_load_k(ctx, REG_TMP, k);
 	emit_alu32_reg(&ctx->e, X86_XOR, X86_EDX, X86_EDX);
 	emit_div32_reg(&ctx->e, REG_TMP);
 }
@@ -136,13 +172,22 @@ static void jit_alu(struct jit_ctx *ctx, const struct sock_filter *insn)
 		[BPF_XOR >> 4] = X86_XOR,
 	};
 	bool src_x = BPF_SRC(insn->code) == BPF_X;
+	u8 src = REG_X;
 	u32 k = insn->k;
 
+	/* A blinded constant is restored into %esi and used from there. */
+	if (!src_x && ctx->opts->blind && BPF_OP(insn->code) != BPF_DIV &&
+	    BPF_OP(insn->code) != BPF_LSH && BPF_OP(insn->code) != BPF_RSH &&
+	    BPF_OP(insn->code) != BPF_NEG) {
+		emit_load_k(ctx, REG_TMP, k);
+		src_x = true;
+		src = REG_TMP;
+	}
 	switch (BPF_OP(insn->code)) {
 	case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_OR: case BPF_XOR:
 		if (src_x)
 			emit_alu32_reg(&ctx->e, x86_op[BPF_OP(insn->code) >> 4],
-				       REG_A, REG_X);
+				       REG_A, src);
 		else if (fits_s8(k))
 			emit_alu32_imm8(&ctx->e, x86_op[BPF_OP(insn->code) >> 4],
 					REG_A, (s8)k);
@@ -152,7 +197,7 @@ static void jit_alu(struct jit_ctx *ctx, const struct sock_filter *insn)
 		break;
 	case BPF_MUL:
 		if (src_x)
-			emit_imul32_reg(&ctx->e, REG_A, REG_X);
+			emit_imul32_reg(&ctx->e, REG_A, src);
 		else
 			emit_imul32_imm32(&ctx->e, REG_A, REG_A, k);
 		break;
@@ -231,6 +276,8 @@ static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
 	};
 	u32 t = pc + 1 + insn->jt, f = pc + 1 + insn->jf;
 	u8 op = BPF_OP(insn->code), cc;
+	/* REG_A as "no register": compare with the immediate. */
+	u8 src = BPF_SRC(insn->code) == BPF_X ? REG_X : REG_A;
 
 	if (op == BPF_JA) {
 		emit_jmp_to(ctx, pc, pc + 1 + insn->k);
@@ -241,10 +288,14 @@ static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
 		return;
 	}
 	cc = cc_of[op >> 4];
-	if (BPF_SRC(insn->code) == BPF_X && op == BPF_JSET)
-		emit_test32_reg(&ctx->e, REG_A, REG_X);
-	else if (BPF_SRC(insn->code) == BPF_X)
-		emit_alu32_reg(&ctx->e, X86_CMP, REG_A, REG_X);
+	if (BPF_SRC(insn->code) == BPF_K && ctx->opts->blind) {
+		emit_load_k(ctx, REG_TMP, insn->k);
+		src = REG_TMP;
+	}
+	if (src != REG_A && op == BPF_JSET)
+		emit_test32_reg(&ctx->e, REG_A, src);
+	else if (src != REG_A)
+		emit_alu32_reg(&ctx->e, X86_CMP, REG_A, src);
 	else if (op == BPF_JSET)
 		emit_test32_imm32(&ctx->e, REG_A, insn->k);
 	else if (fits_s8(insn->k))
@@ -268,7 +319,7 @@ static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
 static void jit_ret(struct jit_ctx *ctx, const struct sock_filter *insn)
 {
 	if (BPF_RVAL(insn->code) == BPF_K)
-		emit_mov32_imm32(&ctx->e, REG_A, insn->k);
+		emit_load_k(ctx, REG_A, insn->k);
 	emit_exit(ctx);
 }
 
@@ -350,6 +401,7 @@ static bool uses_scratch(const struct sock_filter *prog, u32 len)
  * sj_jit_compile() - translate a checked filter into x86-64
  * @prog: the filter, accepted by sj_check()
  * @len: its length
+ * @opts: blinding and return form, see struct sj_jit_opts
  * @buf: where the image goes, or NULL to compute its size only
  * @cap: size of @buf; bytes past the image are filled with int3
  * @image_len: out: the image's size
@@ -359,12 +411,13 @@ static bool uses_scratch(const struct sock_filter *prog, u32 len)
  * Return: 0 on success; -1 if the program cannot be translated (it was not
  * checked) or does not fit in @cap.  Nothing is written past @cap.
  */
-int sj_jit_compile(const struct sock_filter *prog, u32 len, u8 *buf, u32 cap,
+int sj_jit_compile(const struct sock_filter *prog, u32 len,
+		   const struct sj_jit_opts *opts, u8 *buf, u32 cap,
 		   u32 *image_len, struct sj_jit_work *work)
 {
 	struct jit_ctx ctx = {
 		.e = { .buf = NULL, .cap = SJ_JIT_MAX_IMAGE },
-		.prog = prog, .len = len, .addrs = work->addrs,
+		.opts = opts, .prog = prog, .len = len, .addrs = work->addrs,
 	};
 	u32 pc;
 

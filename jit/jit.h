@@ -26,7 +26,36 @@ struct sj_jit_work {
 
 typedef u32 (*sj_image_fn)(const struct seccomp_data *sd);
 
-int sj_jit_compile(const struct sock_filter *prog, u32 len, u8 *buf, u32 cap,
+/**
+ * struct sj_jit_opts - how to emit an image
+ * @blind: blind every 32-bit constant of the filter with @key
+ * @key: per-image random value; each constant k is emitted as k ^ key and
+ *	restored with an xor at run time, so no constant the filter's author
+ *	chose appears verbatim in executable memory
+ * @base: the address the image will run at (for @ret_thunk)
+ * @ret_thunk: address of the kernel's return thunk (CONFIG_RETHUNK), or 0
+ *	for a plain ret; when only sizing (no buffer), any non-zero value
+ *	selects the thunk form
+ *
+ * The image's size depends on @blind and on whether @ret_thunk is set, not
+ * on @key or @base: sizing once and emitting later at the final address
+ * gives the same layout.
+ */
+struct sj_jit_opts {
+	bool blind;
+	u32 key;
+	u64 base;
+	u64 ret_thunk;
+};
+
+/*
+ * The form the module emits on a CONFIG_RETHUNK kernel (Debian's): what
+ * userspace sizes with, so that its facts match the module's.
+ */
+#define SJ_JIT_OPTS_KERNEL_FORM { .blind = true, .ret_thunk = 1 }
+
+int sj_jit_compile(const struct sock_filter *prog, u32 len,
+		   const struct sj_jit_opts *opts, u8 *buf, u32 cap,
 		   u32 *image_len, struct sj_jit_work *work);
 
 #endif /* SJ_JIT_H */

@@ -4,9 +4,14 @@
  *
  *   sealjit/stats    counts of live filters, images, task records, whether
  *                    the probes are registered, children killed at fork
- *   sealjit/images   each live image: address, size, page flags when it
- *                    was written and now
+ *   sealjit/images   each live image: address, size, offset, page flags
+ *                    when it was written and now, start of its SHA-256
+ *   sealjit/verify   reading it re-hashes every live image against the
+ *                    digest taken when it was sealed
  *   sealjit/fail_fork   (debug builds only) fail the next N child records
+ *   sealjit/tamper      (debug builds only) writing flips a padding byte of
+ *                       the newest image, to prove verify notices
+ *   sealjit/dump        (debug builds only) the raw pages of every image
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -22,6 +27,9 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic_read(&sj_stats.filters), atomic_read(&sj_stats.images),
 		   atomic_read(&sj_stats.tasks), atomic_read(&sj_stats.hooked),
 		   atomic_read(&sj_stats.fork_kills));
+	seq_printf(m, "bad_entries %d\ndigest_mismatches %d\n",
+		   atomic_read(&sj_stats.bad_entries),
+		   atomic_read(&sj_stats.digest_mismatches));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -32,6 +40,13 @@ static int images_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(images);
+
+static int verify_show(struct seq_file *m, void *v)
+{
+	sj_image_verify_all(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(verify);
 
 #ifdef SEALJIT_DEBUG
 static atomic_t fail_fork = ATOMIC_INIT(0);
@@ -55,10 +70,32 @@ bool sj_inject_fork_failure(void)
 	return atomic_add_unless(&fail_fork, -1, 0);
 }
 
+static ssize_t tamper_write(struct file *file, const char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	int err = sj_image_tamper();
+
+	return err ? err : count;
+}
+
+static const struct file_operations tamper_fops = {
+	.write = tamper_write,
+	.llseek = noop_llseek,
+};
+
+static int dump_show(struct seq_file *m, void *v)
+{
+	sj_image_dump(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dump);
+
 static void create_debug_files(void)
 {
 	debugfs_create_file_unsafe("fail_fork", 0600, sj_dir, NULL,
 				   &fail_fork_fops);
+	debugfs_create_file("tamper", 0200, sj_dir, NULL, &tamper_fops);
+	debugfs_create_file("dump", 0400, sj_dir, NULL, &dump_fops);
 }
 #else
 bool sj_inject_fork_failure(void)
@@ -76,6 +113,7 @@ int __init sj_debugfs_init(void)
 	sj_dir = debugfs_create_dir("sealjit", NULL);
 	debugfs_create_file("stats", 0400, sj_dir, NULL, &stats_fops);
 	debugfs_create_file("images", 0400, sj_dir, NULL, &images_fops);
+	debugfs_create_file("verify", 0400, sj_dir, NULL, &verify_fops);
 	create_debug_files();
 	return 0;
 }

@@ -87,33 +87,25 @@ static int check_insns(struct sj_prepared *prep)
 	return ret ? -EINVAL : 0;
 }
 
-static int compile(struct sj_prepared *prep)
+/* The image size, in the form LOAD will emit (see sj_jit_opts_for()). */
+static int size_image(struct sj_prepared *prep)
 {
+	struct sj_jit_opts opts;
 	struct sj_jit_work *work;
-	u32 size;
-	int ret = -ENOMEM;
+	int ret = 0;
 
 	work = kvmalloc(sizeof(*work), GFP_KERNEL);
 	if (!work)
 		return -ENOMEM;
-	if (sj_jit_compile(prep->insns, prep->len, NULL, 0, &size, work))
-		goto fail_jit;
-	prep->image = vmalloc(size);
-	if (!prep->image)
-		goto out;
-	if (sj_jit_compile(prep->insns, prep->len, prep->image, size,
-			   &prep->image_len, work))
-		goto fail_jit;
-	ret = 0;
-	goto out;
-
-fail_jit:
-	/* The checker accepted it, so this is our bug: say so, fail closed. */
-	pr_warn("JIT could not translate a checked %u-instruction filter\n",
-		prep->len);
-	prep->diag.reason = SEALJIT_E_JIT;
-	ret = -EINVAL;
-out:
+	sj_jit_opts_for(&opts, 0);
+	if (sj_jit_compile(prep->insns, prep->len, &opts, NULL, 0,
+			   &prep->image_len, work)) {
+		/* The checker accepted it, so this is our bug: fail closed. */
+		pr_warn("JIT could not translate a checked %u-instruction filter\n",
+			prep->len);
+		prep->diag.reason = SEALJIT_E_JIT;
+		ret = -EINVAL;
+	}
 	kvfree(work);
 	return ret;
 }
@@ -181,7 +173,7 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 	}
 	err = check_insns(prep);
 	if (!err)
-		err = compile(prep);
+		err = size_image(prep);
 	if (err && err != -EINVAL)
 		return err;
 
@@ -193,9 +185,7 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 void sj_filter_release(struct sj_prepared *prep)
 {
 	kfree(prep->insns);
-	vfree(prep->image);
 	prep->insns = NULL;
-	prep->image = NULL;
 }
 
 static void filter_free(struct sj_filter *f)
@@ -241,6 +231,48 @@ void sj_filter_put(struct sj_filter *f)
 	}
 }
 
+/*
+ * Native code for a checked filter: emitted into a scratch buffer for the
+ * address the image will run at, with a fresh blinding key, then sealed.
+ * The scratch buffer never becomes executable.
+ */
+static struct sj_image *build_image(struct sj_prepared *prep)
+{
+	struct sj_jit_opts opts;
+	struct sj_jit_work *work;
+	struct sj_image *img;
+	u32 len;
+	u8 *code;
+	int err = -ENOMEM;
+
+	img = sj_image_alloc(prep->image_len);
+	if (IS_ERR(img))
+		return img;
+	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	code = vmalloc(prep->image_len);
+	if (!work || !code)
+		goto fail;
+	sj_jit_opts_for(&opts, (unsigned long)img->entry);
+	err = -EINVAL;
+	if (sj_jit_compile(prep->insns, prep->len, &opts, code, prep->image_len,
+			   &len, work) || len != prep->image_len) {
+		pr_warn("JIT output changed between sizing and emitting\n");
+		goto fail;
+	}
+	err = sj_image_seal(img, code);
+	if (err)
+		goto fail;
+	vfree(code);
+	kvfree(work);
+	return img;
+
+fail:
+	vfree(code);
+	kvfree(work);
+	sj_image_destroy(img);
+	return ERR_PTR(err);
+}
+
 static struct sj_filter *filter_create(struct sj_prepared *prep,
 				       struct sj_filter *prev)
 {
@@ -253,7 +285,7 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 	err = sj_hook_get();
 	if (err)
 		goto fail_hook;
-	f->image = sj_image_create(prep->image, prep->image_len);
+	f->image = build_image(prep);
 	if (IS_ERR(f->image)) {
 		err = PTR_ERR(f->image);
 		goto fail_image;

@@ -3,30 +3,38 @@
  * The life of executable memory, and the only file that changes page
  * permissions.  An image is never writable and executable at once:
  *
- *   module_alloc()        RW + NX   (x86's module_alloc maps PAGE_KERNEL)
- *   memcpy, int3 fill     RW + NX
- *   set_memory_ro/x       RO + X    sealed; checked through the page tables
- *   ... runs ...
- *   set_memory_nx/rw      RW + NX   after an RCU grace period (caller)
- *   vfree()
+ *   sj_image_alloc()   module_alloc()         RW + NX, all int3
+ *   (the JIT emits into a separate scratch buffer, for img->entry)
+ *   sj_image_seal()    copy, SHA-256, set_memory_ro/x   RO + X, checked
+ *   sj_image_run()     the only way in
+ *   sj_image_destroy() set_memory_nx/rw, vfree          after RCU (caller)
  *
  * module_alloc() puts the pages within 2 GiB of kernel text, where the
- * kernel's own JITs put their code.
+ * kernel's own JITs put their code (and where a rel32 jump reaches the
+ * return thunk).  The code starts at a random 16-byte-aligned offset in
+ * its pages, like the kernel's bpf_jit_binary_alloc().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <crypto/sha2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <asm/pgtable_types.h>
 
+#include "compat.h"
 #include "ksyms.h"
 #include "sealjit.h"
 
+#define SJ_IMAGE_ALIGN	16
+#define SJ_MIN_SLACK	128	/* bytes of random placement, at least */
+
 static LIST_HEAD(sj_images);
 static DEFINE_MUTEX(sj_images_lock);
+static unsigned long sj_entry_secret __ro_after_init;
 
 static unsigned long pte_flags_of(void *addr)
 {
@@ -59,83 +67,137 @@ static bool pages_are(struct sj_image *img, bool (*want)(unsigned long))
 	return true;
 }
 
-static void free_pages_of(struct sj_image *img)
+/**
+ * sj_jit_opts_for() - how the JIT must emit code for this kernel
+ * @opts: filled in: constants blinded with a fresh random non-zero key,
+ *	returns through the return thunk if the kernel has one
+ * @base: the address the code will run at, 0 when only sizing
+ */
+void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base)
 {
-	const struct sj_ksyms *k = sj_ksyms();
-	unsigned long addr = (unsigned long)img->mem;
-
-	k->set_memory_nx(addr, img->pages);
-	k->set_memory_rw(addr, img->pages);
-	vfree(img->mem);
+	opts->blind = true;
+	do {
+		opts->key = get_random_u32();
+	} while (!opts->key);
+	opts->base = base;
+	opts->ret_thunk = sj_return_thunk();
 }
 
 /**
- * sj_image_create() - copy native code into sealed executable pages
- * @code: the JIT's output
- * @len: its size
+ * sj_image_alloc() - executable-to-be pages for @len bytes of code
+ * @len: the image size
  *
  * Context: process context, may sleep.
- * Return: the image, or ERR_PTR(-ENOMEM), or ERR_PTR(-EIO) if the pages did
- * not end up read-only and executable (the image is then never run).
+ * Return: an unsealed image (RW + NX, filled with int3) whose ->entry is
+ * where the code must be emitted for, or ERR_PTR(-ENOMEM).
  */
-struct sj_image *sj_image_create(const u8 *code, u32 len)
+struct sj_image *sj_image_alloc(u32 len)
 {
 	const struct sj_ksyms *k = sj_ksyms();
 	struct sj_image *img;
-	unsigned long addr;
+	u32 slack;
 
 	img = kzalloc(sizeof(*img), GFP_KERNEL);
 	if (!img)
 		return ERR_PTR(-ENOMEM);
-	img->pages = DIV_ROUND_UP(len, PAGE_SIZE);
+	INIT_LIST_HEAD(&img->node);
+	img->pages = DIV_ROUND_UP(len + SJ_MIN_SLACK, PAGE_SIZE);
 	img->len = len;
 	img->mem = k->module_alloc(img->pages * PAGE_SIZE);
 	if (!img->mem) {
 		kfree(img);
 		return ERR_PTR(-ENOMEM);
 	}
-	addr = (unsigned long)img->mem;
-
 	memset(img->mem, 0xcc, img->pages * PAGE_SIZE);
-	memcpy(img->mem, code, len);
+	slack = img->pages * PAGE_SIZE - len;
+	img->offset = (get_random_u32() % (slack + 1)) & ~(SJ_IMAGE_ALIGN - 1);
+	img->entry = (sj_image_fn)(img->mem + img->offset);
+	return img;
+}
+
+/**
+ * sj_image_seal() - copy the code in and seal the pages
+ * @img: from sj_image_alloc()
+ * @code: img->len bytes emitted for img->entry
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EIO if the pages did not end up read-only and executable
+ * (the image is then never run; the caller destroys it).
+ */
+int sj_image_seal(struct sj_image *img, const u8 *code)
+{
+	const struct sj_ksyms *k = sj_ksyms();
+	unsigned long addr = (unsigned long)img->mem;
+
+	memcpy(img->mem + img->offset, code, img->len);
 	img->pte_before = pte_flags_of(img->mem);
 	if (!pages_are(img, is_writable_nx))
 		goto not_sealed;
-
+	sha256(img->mem, img->pages * PAGE_SIZE, img->digest);
+	img->sealed = true;
 	if (k->set_memory_ro(addr, img->pages) ||
 	    k->set_memory_x(addr, img->pages) || !pages_are(img, is_sealed))
 		goto not_sealed;
 
-	img->entry = (sj_image_fn)img->mem;
+	img->cookie = (unsigned long)img->entry ^ sj_entry_secret;
 	mutex_lock(&sj_images_lock);
 	list_add_tail(&img->node, &sj_images);
 	mutex_unlock(&sj_images_lock);
 	atomic_inc(&sj_stats.images);
-	return img;
+	return 0;
 
 not_sealed:
 	pr_err("image at %p: page permissions are not W^X as required; refusing it\n",
 	       img->mem);
-	free_pages_of(img);
-	kfree(img);
-	return ERR_PTR(-EIO);
+	return -EIO;
+}
+
+/**
+ * sj_image_run() - the dispatcher: the only way into native code
+ * @img: a sealed image
+ * @sd: the syscall
+ *
+ * Checks that the target is a sealed image's entry (its cookie matches and
+ * the entry lies in its pages) before the indirect call; anything else is
+ * a corrupted filter, and the syscall's task is killed rather than run.
+ * Context: the syscall path: no locks, no allocation.
+ */
+u32 sj_image_run(const struct sj_image *img, const struct seccomp_data *sd)
+{
+	unsigned long entry = (unsigned long)img->entry;
+
+	if (unlikely(!img->sealed || (entry ^ sj_entry_secret) != img->cookie ||
+		     entry != (unsigned long)img->mem + img->offset ||
+		     img->offset + img->len > img->pages * PAGE_SIZE)) {
+		atomic_inc(&sj_stats.bad_entries);
+		pr_err_ratelimited("refusing to enter a corrupted image\n");
+		return SECCOMP_RET_KILL_PROCESS;
+	}
+	return img->entry(sd);
 }
 
 /**
  * sj_image_destroy() - unseal and free an image
  * @img: an image no task can be running any more (after an RCU grace
- *	period since its filter's last reference went away)
+ *	period since its filter's last reference went away), or one that
+ *	never got sealed
  *
  * Context: process context, may sleep.
  */
 void sj_image_destroy(struct sj_image *img)
 {
-	mutex_lock(&sj_images_lock);
-	list_del(&img->node);
-	mutex_unlock(&sj_images_lock);
-	free_pages_of(img);
+	const struct sj_ksyms *k = sj_ksyms();
+	unsigned long addr = (unsigned long)img->mem;
+	if (!list_empty(&img->node)) {
+		mutex_lock(&sj_images_lock);
+		list_del_init(&img->node);
+		mutex_unlock(&sj_images_lock);
+		atomic_dec(&sj_stats.images);
+	}
+	k->set_memory_nx(addr, img->pages);
+	k->set_memory_rw(addr, img->pages);
+	vfree(img->mem);
 	kfree(img);
-	atomic_dec(&sj_stats.images);
 }
 
 static void flags_text(struct seq_file *m, const char *what,
@@ -152,11 +214,88 @@ void sj_image_show(struct seq_file *m)
 
 	mutex_lock(&sj_images_lock);
 	list_for_each_entry(img, &sj_images, node) {
-		seq_printf(m, "%pK pages=%u len=%u", img->mem, img->pages,
-			   img->len);
+		seq_printf(m, "%pK pages=%u offset=%u len=%u", img->mem,
+			   img->pages, img->offset, img->len);
 		flags_text(m, "before", img->pte_before);
 		flags_text(m, "now", pte_flags_of(img->mem));
-		seq_puts(m, "\n");
+		seq_printf(m, " sha256=%*phN\n", 8, img->digest);
 	}
 	mutex_unlock(&sj_images_lock);
+}
+
+/**
+ * sj_image_verify_all() - re-hash every live image against its digest
+ * @m: where to report
+ *
+ * Return: the number of images whose pages changed since they were sealed.
+ */
+int sj_image_verify_all(struct seq_file *m)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+	struct sj_image *img;
+	int n = 0, bad = 0;
+
+	mutex_lock(&sj_images_lock);
+	list_for_each_entry(img, &sj_images, node) {
+		sha256(img->mem, img->pages * PAGE_SIZE, digest);
+		n++;
+		if (memcmp(digest, img->digest, sizeof(digest))) {
+			bad++;
+			seq_printf(m, "mismatch %pK\n", img->mem);
+		}
+	}
+	mutex_unlock(&sj_images_lock);
+	atomic_add(bad, &sj_stats.digest_mismatches);
+	seq_printf(m, "verified %d images, %d mismatches\n", n, bad);
+	return bad;
+}
+
+#ifdef SEALJIT_DEBUG
+/**
+ * sj_image_tamper() - (debug builds) change one byte of the newest image
+ *
+ * Only for the test that proves sj_image_verify_all() notices: flips a
+ * byte of int3 padding (never executed), going through RW + NX and back,
+ * so that W^X holds even here.
+ * Return: 0, or -ENOENT if there is no image.
+ */
+int sj_image_tamper(void)
+{
+	const struct sj_ksyms *k = sj_ksyms();
+	struct sj_image *img;
+	unsigned long addr;
+	u8 *pad;
+
+	mutex_lock(&sj_images_lock);
+	if (list_empty(&sj_images)) {
+		mutex_unlock(&sj_images_lock);
+		return -ENOENT;
+	}
+	img = list_last_entry(&sj_images, struct sj_image, node);
+	addr = (unsigned long)img->mem;
+	pad = img->offset ? img->mem : img->mem + img->offset + img->len;
+	k->set_memory_nx(addr, img->pages);
+	k->set_memory_rw(addr, img->pages);
+	*pad ^= 0x01;
+	k->set_memory_ro(addr, img->pages);
+	k->set_memory_x(addr, img->pages);
+	mutex_unlock(&sj_images_lock);
+	return 0;
+}
+
+/* (debug builds) the raw pages of every live image, for scans by tests. */
+void sj_image_dump(struct seq_file *m)
+{
+	struct sj_image *img;
+
+	mutex_lock(&sj_images_lock);
+	list_for_each_entry(img, &sj_images, node)
+		seq_write(m, img->mem, img->pages * PAGE_SIZE);
+	mutex_unlock(&sj_images_lock);
+}
+#endif
+
+void __init sj_image_init(void)
+{
+	sj_entry_secret = get_random_long() | 1;
 }

@@ -25,6 +25,7 @@ static int __init sealjit_init(void)
 	err = sj_hook_init();
 	if (err)
 		return err;
+	sj_image_init();
 	err = sj_task_init();
 	if (err)
 		return err;

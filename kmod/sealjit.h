@@ -38,15 +38,13 @@
  * @len: their number
  * @facts: what the checker learnt, valid if accepted
  * @diag: why it was rejected, reason SEALJIT_OK if accepted
- * @image: the native code in a scratch buffer (not executable)
- * @image_len: its size
+ * @image_len: size of its native code
  */
 struct sj_prepared {
 	struct sock_filter *insns;
 	u32 len;
 	struct sj_facts facts;
 	struct sj_diag diag;
-	u8 *image;
 	u32 image_len;
 };
 
@@ -54,17 +52,25 @@ struct sj_prepared {
  * struct sj_image - one filter's sealed native code
  * @mem: start of the module_alloc()ed pages
  * @pages: how many
- * @len: bytes of code at @mem; the rest of the pages is int3
- * @entry: the function, at @mem
+ * @offset: where the code starts in them (random; the rest is int3)
+ * @len: bytes of code
+ * @entry: the function, at @mem + @offset
+ * @cookie: @entry ^ a per-boot secret, checked by the dispatcher
+ * @sealed: the pages are read-only and executable
  * @pte_before: page flags seen after the code was written, before sealing
+ * @digest: SHA-256 of all the pages, taken when sealed
  * @node: in the list of live images (debugfs), under sj_images_lock
  */
 struct sj_image {
 	void *mem;
 	u32 pages;
+	u32 offset;
 	u32 len;
 	sj_image_fn entry;
+	unsigned long cookie;
+	bool sealed;
 	unsigned long pte_before;
+	u8 digest[32];
 	struct list_head node;
 };
 
@@ -94,6 +100,8 @@ struct sj_stats {
 	atomic_t tasks;
 	atomic_t hooked;
 	atomic_t fork_kills;
+	atomic_t bad_entries;
+	atomic_t digest_mismatches;
 };
 
 extern struct sj_stats sj_stats;
@@ -105,16 +113,16 @@ void sj_filter_release(struct sj_prepared *prep);
 int sj_filter_load(struct sealjit_filter_args *args);
 void sj_filter_put(struct sj_filter *f);
 
-struct sj_image *sj_image_create(const u8 *code, u32 len);
+struct sj_image *sj_image_alloc(u32 len);
+int sj_image_seal(struct sj_image *img, const u8 *code);
 void sj_image_destroy(struct sj_image *img);
 void sj_image_show(struct seq_file *m);
-
-/* Calls a sealed image; the only place the module enters native code. */
-static inline u32 sj_image_run(const struct sj_image *img,
-			       const struct seccomp_data *sd)
-{
-	return img->entry(sd);
-}
+int sj_image_verify_all(struct seq_file *m);
+int sj_image_tamper(void);
+void sj_image_dump(struct seq_file *m);
+u32 sj_image_run(const struct sj_image *img, const struct seccomp_data *sd);
+void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base);
+void sj_image_init(void);
 
 struct sj_task;
 struct sj_task *sj_task_find(struct task_struct *t);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -70,6 +71,11 @@ static int load_filter(const char *path, struct sock_filter **prog, u32 *len)
 }
 
 static struct sj_jit_work jit_work;
+/* Sizes are given for the module's form, so that the facts match its own. */
+static const struct sj_jit_opts kernel_form = SJ_JIT_OPTS_KERNEL_FORM;
+
+/* Where `sealjit jit` shows the kernel's return thunk: any rel32 target. */
+#define SHOWN_THUNK 0x10000000
 
 /* Checks and sizes the image, printing the verdict; @image_len may be NULL. */
 static int check_user(const struct sock_filter *prog, u32 len, u32 level,
@@ -82,7 +88,7 @@ static int check_user(const struct sock_filter *prog, u32 len, u32 level,
 	char text[1024];
 
 	if (!sj_check(prog, len, &check_work, &facts, &diag) &&
-	    sj_jit_compile(prog, len, NULL, 0, &size, &jit_work))
+	    sj_jit_compile(prog, len, &kernel_form, NULL, 0, &size, &jit_work))
 		diag.reason = SEALJIT_E_JIT;
 	sj_log_render(text, sizeof(text), level, &diag, &facts, size);
 	fputs(text, diag.reason == SEALJIT_OK ? stdout : stderr);
@@ -252,6 +258,16 @@ static int cmd_asm(int argc, char **argv)
 	return ret;
 }
 
+/* A fresh non-zero key, as the module draws one per image. */
+static u32 random_key(void)
+{
+	u32 key = 0;
+
+	while (!key && getrandom(&key, sizeof(key), 0) == sizeof(key))
+		;
+	return key ? key : 0x5eed1e55;
+}
+
 static int cmd_jit(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -260,6 +276,7 @@ static int cmd_jit(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sj_jit_opts show = { .blind = true, .ret_thunk = SHOWN_THUNK };
 	const char *path = NULL, *out = NULL;
 	struct sock_filter *prog;
 	u32 len, image_len;
@@ -287,9 +304,13 @@ static int cmd_jit(int argc, char **argv)
 	ret = check_user(prog, len, SEALJIT_LOG_FACTS, &image_len);
 	if (ret)
 		goto out;
+	show.key = random_key();
+	printf("# as the module emits it: constants blinded with key 0x%08x,\n"
+	       "# returns through __x86_return_thunk (shown at 0x%x)\n",
+	       show.key, SHOWN_THUNK);
 	image = malloc(image_len);
-	if (!image || sj_jit_compile(prog, len, image, image_len, &image_len,
-				     &jit_work)) {
+	if (!image || sj_jit_compile(prog, len, &show, image, image_len,
+				     &image_len, &jit_work)) {
 		/* check_user() compiled it already: only memory can fail. */
 		fprintf(stderr, "sealjit: %s\n",
 			image ? "the JIT failed on its second run" : strerror(ENOMEM));

@@ -32,6 +32,10 @@ typedef __u32 u32;
 typedef __u64 u64;
 typedef __s8 s8;
 typedef __s32 s32;
+typedef __s64 s64;
+
+#define S32_MAX			((s32)0x7fffffff)
+#define S32_MIN			(-S32_MAX - 1)
 
 #define BIT(nr)			(1UL << (nr))
 #define min(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \

@@ -21,6 +21,8 @@
 
 static struct sj_check_work check_work;
 static struct sj_jit_work jit_work;
+/* The module runs on Debian's CONFIG_RETHUNK kernel: size in its form. */
+static const struct sj_jit_opts kernel_form = SJ_JIT_OPTS_KERNEL_FORM;
 static struct sock_filter big[SJ_MAXINSNS + 2];
 
 FIXTURE(dev) {
@@ -282,8 +284,8 @@ static void same_as_userspace(struct __test_metadata *_metadata, int fd,
 
 	uret = sj_check(prog, len, &check_work, &facts, &diag);
 	if (!uret)
-		ASSERT_EQ(0, sj_jit_compile(prog, len, NULL, 0, &image_len,
-					    &jit_work));
+		ASSERT_EQ(0, sj_jit_compile(prog, len, &kernel_form, NULL, 0,
+					    &image_len, &jit_work));
 	sj_log_render(ulog, sizeof(ulog), SEALJIT_LOG_FACTS, &diag, &facts,
 		      image_len);
 	kret = do_check(fd, prog, len, &args, klog, sizeof(klog),

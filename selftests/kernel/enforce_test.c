@@ -586,6 +586,45 @@ TEST(images_are_sealed_read_only_and_executable)
 	EXPECT_LE(1, n);
 }
 
+/* Every live image verifies against its digest; offsets vary. */
+TEST(sealed_images_verify_and_start_at_random_offsets)
+{
+	char line[256];
+	int i, offsets[16], n = 0, distinct = 0, j;
+	FILE *f;
+
+	ASSERT_EQ(0, sj_nnp());
+	for (i = 0; i < 16; i++)
+		ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	f = fopen("/sys/kernel/debug/sealjit/images", "r");
+	ASSERT_NE(NULL, f);
+	while (n < 16 && fgets(line, sizeof(line), f)) {
+		char *o = strstr(line, "offset=");
+
+		ASSERT_NE(NULL, o);
+		offsets[n++] = atoi(o + 7);
+	}
+	fclose(f);
+	ASSERT_EQ(16, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0, offsets[i] % 16);
+		for (j = 0; j < i && offsets[j] != offsets[i]; j++)
+			;
+		distinct += j == i;
+	}
+	EXPECT_LE(4, distinct) {
+		TH_LOG("only %d distinct offsets in 16 images", distinct);
+	}
+	f = fopen("/sys/kernel/debug/sealjit/verify", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	fclose(f);
+	EXPECT_NE(NULL, strstr(line, ", 0 mismatches")) {
+		TH_LOG("%s", line);
+	}
+	EXPECT_EQ(0, sj_stat("bad_entries"));
+}
+
 static struct sock_filter max_prog[SEALJIT_MAXINSNS];
 
 /* 4096 instructions; getppid fails with errno 4089, the rest is allowed. */

@@ -17,6 +17,8 @@ struct sj_native {
 
 int sj_native_build(struct sj_native *n, const struct sock_filter *prog,
 		    u32 len);
+int sj_native_build_opts(struct sj_native *n, const struct sock_filter *prog,
+			 u32 len, const struct sj_jit_opts *opts);
 u32 sj_native_run(const struct sj_native *n, const struct seccomp_data *sd);
 void sj_native_free(struct sj_native *n);
 

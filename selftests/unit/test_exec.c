@@ -269,11 +269,14 @@ static int build_and_agree(const char *name, u32 len, struct sj_native *n)
 
 /*
  * jeq #0 with jf = 0 and jt over fillers of 2 bytes (add x) and 3 bytes
- * (add #1): the branch displacement is exactly @disp bytes, so the form
- * must switch from jcc rel8 to jcc rel32 between 127 and 128.
+ * (lsh #0): the branch displacement is exactly @disp bytes, so the form
+ * must switch from jcc rel8 to jcc rel32 between 127 and 128 (the class of
+ * CVE-2014-2889, an off-by-one in exactly this choice).  Built without
+ * blinding so that the bytes can be checked; blinded, it must still agree.
  */
 static void test_branch_boundary(u32 disp, bool ja)
 {
+	const struct sj_jit_opts plain = { .blind = false };
 	u32 threes = disp % 2, twos = (disp - 3 * threes) / 2, i, len = 0;
 	u32 fill = twos + threes;
 	struct sj_native n;
@@ -290,11 +293,15 @@ static void test_branch_boundary(u32 disp, bool ja)
 	for (i = 0; i < twos; i++)
 		big[len++] = (struct sock_filter)ALU_X(BPF_ADD);
 	for (i = 0; i < threes; i++)
-		big[len++] = (struct sock_filter)ALU_K(BPF_ADD, 1);
+		big[len++] = (struct sock_filter)ALU_K(BPF_LSH, 0);
 	big[len++] = (struct sock_filter)RET_A;
 	snprintf(name, sizeof(name), "%s over exactly %u bytes", ja ? "ja" : "jeq",
 		 disp);
 	if (build_and_agree(name, len, &n))
+		return;
+	sj_native_free(&n);
+	if (!tap_ok(!sj_native_build_opts(&n, big, len, &plain),
+		    "unblinded jit compiles: %s", name))
 		return;
 	/* prologue 8 bytes (push, mov, 2 xor), ld 3 bytes, cmp #0 3 bytes. */
 	img = n.mem;
@@ -308,6 +315,60 @@ static void test_branch_boundary(u32 disp, bool ja)
 		       !memcmp(&img[at + (ja ? 1 : 2)], &disp, 4),
 		       "%s uses the rel32 form", name);
 	sj_native_free(&n);
+}
+
+/* Does the image hold @v as 4 consecutive bytes anywhere? */
+static bool image_holds(const struct sj_native *n, u32 v)
+{
+	const u8 *img = n->mem;
+	u32 i;
+
+	for (i = 0; i + 4 <= n->image_len; i++)
+		if (!memcmp(&img[i], &v, 4))
+			return true;
+	return false;
+}
+
+/*
+ * Constant blinding: constants chosen as x86 code (ret; ret; ret; ret and
+ * a nop sled) in every instruction that carries one must not appear in a
+ * blinded image; unblinded, they do (the control).
+ */
+static void test_blinding(void)
+{
+	static const u32 planted[] = { 0xc3c3c3c3, 0x90909090, 0xccc3c390 };
+	const struct sj_jit_opts plain = { .blind = false };
+	struct sj_native n;
+	u32 i, len;
+
+	for (i = 0; i < sizeof(planted) / sizeof(planted[0]); i++) {
+		u32 k = planted[i];
+		const struct sock_filter prog[] = {
+			LD_IMM(k), LDX_IMM(k), ALU_K(BPF_ADD, k), ALU_K(BPF_SUB, k),
+			ALU_K(BPF_MUL, k), ALU_K(BPF_DIV, k), ALU_K(BPF_AND, k),
+			ALU_K(BPF_OR, k), ALU_K(BPF_XOR, k),
+			J(BPF_JMP | BPF_JEQ | BPF_K, k, 0, 0),
+			J(BPF_JMP | BPF_JGT | BPF_K, k, 0, 0),
+			J(BPF_JMP | BPF_JGE | BPF_K, k, 0, 0),
+			J(BPF_JMP | BPF_JSET | BPF_K, k, 0, 1),
+			S(BPF_RET | BPF_K, k), S(BPF_RET | BPF_K, k),
+		};
+
+		len = sizeof(prog) / sizeof(prog[0]);
+		if (!tap_ok(!sj_native_build(&n, prog, len),
+			    "blinded jit compiles constant 0x%08x", k))
+			continue;
+		tap_ok(!image_holds(&n, k),
+		       "no 0x%08x in the blinded image of 15 instructions carrying it",
+		       k);
+		agree_on_inputs("blinded planted constants", prog, len, &n, k);
+		sj_native_free(&n);
+		if (!sj_native_build_opts(&n, prog, len, &plain)) {
+			tap_ok(image_holds(&n, k),
+			       "control: the unblinded image holds 0x%08x", k);
+			sj_native_free(&n);
+		}
+	}
 }
 
 /*
@@ -382,6 +443,7 @@ int main(void)
 	test_branch_boundary(128, false);
 	test_branch_boundary(127, true);
 	test_branch_boundary(128, true);
+	test_blinding();
 	test_many_passes();
 	test_jump_heavy();
 	return tap_done();

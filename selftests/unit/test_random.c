@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rng = seed;
 	for (i = 0; i < count && mismatches + rejected < 5; i++) {
+		struct sj_jit_opts opts = { 0 };
 		struct sj_facts facts;
 		struct sj_native n;
 		struct sj_diag diag;
@@ -194,7 +195,10 @@ int main(int argc, char **argv)
 			rejected++;
 			continue;
 		}
-		if (sj_native_build(&n, prog, len)) {
+		/* Both emitter paths: blinded (the module's) and plain. */
+		opts.blind = sj_rand64(&rng) & 1;
+		opts.key = (u32)sj_rand64(&rng) | 1;
+		if (sj_native_build_opts(&n, prog, len, &opts)) {
 			printf("# program %u: the jit refused it\n", i);
 			sj_print_prog(prog, len);
 			mismatches++;

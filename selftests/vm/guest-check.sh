@@ -122,7 +122,7 @@ t "nothing is left loaded" not_loaded
 
 # The debug build: fail-closed inheritance under fault injection.
 t "the debug build loads" insmod /lib/modules/debug/sealjit.ko
-/bin/fault_test || failed=1
+/bin/debug_test || failed=1
 t "the debug build unloads with nothing left" sh -c 'sleep 0.5; rmmod sealjit'
 
 echo "1..$n"
