@@ -25,19 +25,24 @@ KTEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
 		-isystem $(LSRC)/tools/testing/selftests -static
 
 SHARED_SRC := verifier/insn.c verifier/check.c verifier/log.c \
-	      verifier/interp.c jit/jit.c jit/x86.c
-SHARED_HDR := $(wildcard verifier/*.h jit/*.h uapi/linux/*.h)
+	      verifier/interp.c jit/jit.c jit/x86.c \
+	      validator/decode.c validator/validate.c
+SHARED_HDR := $(wildcard verifier/*.h jit/*.h validator/*.h uapi/linux/*.h)
 SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)
 LIB := $(B)/libsealjit.a
 
-UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm
-KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test
+UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
+	      $(B)/test_validate
+KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
+		$(B)/parity_test $(B)/seccomp_bpf
 TOOL := $(B)/sealjit
-TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c
+TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
+	    tools/oci.c
+TOOL_LIBS := -lseccomp -ljansson
 TOOL_HDR := $(wildcard tools/*.h)
 
 .PHONY: all deps module tools tests unit lint coccicheck vmtest check \
-	check-run demo clean linux-src module-debug
+	check-run demo clean linux-src module-debug corpus
 
 all: module module-debug tools tests
 
@@ -56,7 +61,7 @@ module-debug:
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): run 'make deps' or set KVER" >&2; exit 1; }
 	@rm -rf $(DEBUG_DIR) && mkdir -p $(DEBUG_DIR)
 	tar -cf - --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
-		--exclude='*.mod*' Kbuild kmod verifier jit uapi | tar -C $(DEBUG_DIR) -xf -
+		--exclude='*.mod*' Kbuild kmod verifier jit validator uapi | tar -C $(DEBUG_DIR) -xf -
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(DEBUG_DIR) SEALJIT_DEBUG=y modules
 
 # --- shared objects, tools, tests ------------------------------------------
@@ -69,26 +74,68 @@ $(LIB): $(SHARED_OBJ)
 
 tools: $(TOOL)
 $(TOOL): $(TOOL_SRC) $(TOOL_HDR) $(LIB)
-	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRC) $(LIB)
+	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRC) $(LIB) $(TOOL_LIBS)
 
 # Static, so that the same binary runs in the busybox VM.
 $(B)/sealjit.static: $(TOOL_SRC) $(TOOL_HDR) $(LIB)
-	$(CC) $(USER_CFLAGS) -static -o $@ $(TOOL_SRC) $(LIB)
+	$(CC) $(USER_CFLAGS) -static -o $@ $(TOOL_SRC) $(LIB) $(TOOL_LIBS)
 
 UNIT_COMMON := selftests/unit/agree.c selftests/unit/runner.c \
-	       selftests/check_table.c
+	       selftests/unit/gen.c selftests/check_table.c
 $(B)/test_%: selftests/unit/test_%.c $(UNIT_COMMON) $(wildcard selftests/unit/*.h) selftests/check_table.h $(LIB)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(UNIT_COMMON) $(LIB)
+
+# The validator's test reuses test_exec.c's table (it includes the file).
+$(B)/test_validate: selftests/unit/test_exec.c
+
+# The validator alone: acceptance, mutation score, cost per load.
+.PHONY: test-validate
+test-validate: $(B)/test_validate
+	@scripts/run-tap.sh validate $(B)/test_validate
 
 # The assembler and the disassembler are tested from C, without the tool.
 $(B)/test_asm: selftests/unit/test_asm.c tools/asm.c tools/filter_file.c $(TOOL_HDR) selftests/unit/tap.h selftests/check_table.c selftests/check_table.h $(LIB)
 	$(CC) $(USER_CFLAGS) -o $@ $< tools/asm.c tools/filter_file.c selftests/check_table.c $(LIB)
 
-$(B)/dev_test: selftests/kernel/dev_test.c selftests/check_table.c selftests/check_table.h $(LIB) $(LSRC)/.stamp
+$(B)/dev_test $(B)/parity_test: $(B)/%: selftests/kernel/%.c selftests/check_table.c selftests/check_table.h $(LIB) $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -o $@ $< selftests/check_table.c $(LIB)
+
+# The kernel's own seccomp selftest, built from Debian's linux-source-6.1 as
+# its Makefile builds it (never copied into this tree).
+$(B)/seccomp_bpf: $(LSRC)/.stamp
+	$(CC) -static -Wall -Wl,-no-as-needed -o $@ \
+		$(LSRC)/tools/testing/selftests/seccomp/seccomp_bpf.c -lpthread -lcap
 
 $(B)/enforce_test $(B)/debug_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
+
+# -mno-red-zone: its int 0x80 helper pushes %rbp inside inline assembly.
+$(B)/conform: selftests/kernel/conform.c $(wildcard uapi/linux/*.h)
+	$(CC) $(USER_CFLAGS) -mno-red-zone -static -o $@ $<
+
+# The conformance corpus, built at test time, never by hand: the
+# hand-written filters from their text, the profiles through libseccomp
+# (Docker's default in libseccomp's linear and binary-tree layouts).
+CORPUS := $(B)/corpus
+CORPUS_ASM := $(patsubst selftests/conform/%.asm,$(CORPUS)/%.bpf,$(wildcard selftests/conform/*.asm))
+DOCKER_PROFILE ?= ../shared/corpus/docker-default.json
+$(CORPUS)/%.bpf: selftests/conform/%.asm $(TOOL)
+	@mkdir -p $(CORPUS)
+	$(TOOL) asm $< -o $@
+$(CORPUS)/%.bpf: selftests/conform/%.json $(TOOL)
+	@mkdir -p $(CORPUS)
+	$(TOOL) import-oci $< -o $@ 2>/dev/null
+$(CORPUS)/docker-linear.bpf: $(DOCKER_PROFILE) $(TOOL)
+	@mkdir -p $(CORPUS)
+	$(TOOL) import-oci --optimize 1 $< -o $@ 2>/dev/null
+$(CORPUS)/docker-tree.bpf: $(DOCKER_PROFILE) $(TOOL)
+	@mkdir -p $(CORPUS)
+	$(TOOL) import-oci --optimize 2 $< -o $@ 2>/dev/null
+$(CORPUS)/docker-admin.bpf: $(DOCKER_PROFILE) $(TOOL)
+	@mkdir -p $(CORPUS)
+	$(TOOL) import-oci --cap CAP_SYS_ADMIN $< -o $@ 2>/dev/null
+corpus: $(CORPUS_ASM) $(CORPUS)/no-network.bpf $(CORPUS)/minimal.bpf \
+	$(CORPUS)/docker-linear.bpf $(CORPUS)/docker-tree.bpf $(CORPUS)/docker-admin.bpf
 
 tests: $(UNIT_TESTS) $(KERNEL_TESTS) $(B)/sealjit.static
 
@@ -99,8 +146,16 @@ $(LSRC)/.stamp: $(LINUX_SRC_TAR)
 	@mkdir -p $(B)
 	tar -C $(B) -xJf $< linux-source-6.1/scripts \
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
-		linux-source-6.1/tools/testing/selftests/kselftest.h
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/tools/testing/selftests/seccomp \
+		linux-source-6.1/tools/testing/selftests/clone3
 	touch $@
+
+# --- proofs -----------------------------------------------------------------
+# Frama-C WP over verifier/ (scripts/prove.sh): "WP: proved X / Y goals".
+.PHONY: prove
+prove:
+	@scripts/prove.sh
 
 # --- test groups ------------------------------------------------------------
 unit: $(UNIT_TESTS)
@@ -110,14 +165,15 @@ lint: $(LSRC)/.stamp
 	@scripts/lint.sh $(KDIR) $(LSRC)
 
 coccicheck: $(LSRC)/.stamp
-	@scripts/coccicheck.sh $(LSRC) kmod verifier jit uapi tools
+	@scripts/coccicheck.sh $(LSRC) kmod verifier jit validator uapi tools
 
-vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static
-	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --module sealjit.ko \
+vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
+	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout 900 --module sealjit.ko \
 		--file $(DEBUG_DIR)/sealjit.ko:/lib/modules/debug/sealjit.ko \
 		$(foreach t,$(KERNEL_TESTS),--bin $(t)) \
 		--file $(B)/sealjit.static:/bin/sealjit \
 		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
+		$(foreach f,$(wildcard $(CORPUS)/*.bpf),--file $(f):/corpus/$(notdir $(f))) \
 		-- selftests/vm/guest-check.sh
 
 # --- fuzzing ----------------------------------------------------------------
@@ -143,13 +199,18 @@ $(B)/fuzz/obj/%.o: %.c $(SHARED_HDR) $(wildcard selftests/unit/*.h fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
+# Each harness names its entry point sj_fuzz_one (fuzz/fuzz_common.h).
 $(FUZZERS): $(B)/fuzz/%: fuzz/%.c $(FUZZ_OBJ) $(SHARED_HDR) $(wildcard selftests/unit/*.h fuzz/*.h)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Wl,--defsym=LLVMFuzzerTestOneInput=sj_fuzz_one \
+		-o $@ $< $(FUZZ_OBJ)
 
-fuzz-check: $(FUZZERS)
+# Built silently, so that the group's output is its TAP (errors still show).
+fuzz-check:
+	@$(MAKE) --no-print-directory -s fuzzers
 	@fuzz/run.sh $(FUZZ_CHECK_TIME) $(FUZZERS)
 
-fuzz: $(FUZZERS)
+fuzz:
+	@$(MAKE) --no-print-directory -s fuzzers
 	@fuzz/run.sh $(FUZZ_TIME) $(FUZZERS)
 
 check: deps

@@ -3,7 +3,9 @@
  * debugfs (root only): what is alive, for tests and for the curious.
  *
  *   sealjit/stats    counts of live filters, images, task records, whether
- *                    the probes are registered, children killed at fork
+ *                    the probes are registered, children killed at fork,
+ *                    images the validator refused and the time the last
+ *                    validation took
  *   sealjit/images   each live image: address, size, offset, page flags
  *                    when it was written and now, start of its SHA-256
  *   sealjit/verify   reading it re-hashes every live image against the
@@ -30,6 +32,9 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "bad_entries %d\ndigest_mismatches %d\n",
 		   atomic_read(&sj_stats.bad_entries),
 		   atomic_read(&sj_stats.digest_mismatches));
+	seq_printf(m, "validator_rejects %d\nvalidate_ns_last %lld\n",
+		   atomic_read(&sj_stats.validator_rejects),
+		   (long long)atomic64_read(&sj_stats.validate_ns_last));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

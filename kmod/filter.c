@@ -9,12 +9,14 @@
 #include <linux/compat.h>
 #include <linux/cred.h>
 #include <linux/filter.h>
+#include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "../jit/jit.h"
+#include "../validator/validate.h"
 #include "sealjit.h"
 
 static int validate_args(const struct sealjit_filter_args *args)
@@ -232,9 +234,45 @@ void sj_filter_put(struct sj_filter *f)
 }
 
 /*
+ * The independent validator (validator/) on the emitted image, before it
+ * can become executable: a JIT bug that makes unsafe code, or code that
+ * is not the checked program, fails the load instead of being sealed.
+ */
+static int validate_image(const struct sj_prepared *prep, const u8 *code,
+			  u32 len, const struct sj_jit_opts *opts)
+{
+	const struct sj_validate_opts vopts = {
+		/* the module always blinds (sj_jit_opts_for()) */
+		.blind = true,
+		.base = opts->base,
+		.ret_thunk = opts->ret_thunk,
+	};
+	struct sj_validate_result res;
+	struct sj_validate_work *work;
+	ktime_t start;
+	int ret;
+
+	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	if (!work)
+		return -ENOMEM;
+	start = ktime_get();
+	ret = sj_validate(prep->insns, prep->len, code, len, &vopts, work, &res);
+	atomic64_set(&sj_stats.validate_ns_last,
+		     ktime_to_ns(ktime_sub(ktime_get(), start)));
+	kvfree(work);
+	if (!ret)
+		return 0;
+	atomic_inc(&sj_stats.validator_rejects);
+	pr_err("validator refused the image of a %u-instruction filter: %s at native offset %u, insn %d\n",
+	       prep->len, sj_validate_reason(res.reason), res.offset,
+	       (int)res.insn);
+	return -EINVAL;
+}
+
+/*
  * Native code for a checked filter: emitted into a scratch buffer for the
- * address the image will run at, with a fresh blinding key, then sealed.
- * The scratch buffer never becomes executable.
+ * address the image will run at, with a fresh blinding key, validated,
+ * then sealed.  The scratch buffer never becomes executable.
  */
 static struct sj_image *build_image(struct sj_prepared *prep)
 {
@@ -259,6 +297,9 @@ static struct sj_image *build_image(struct sj_prepared *prep)
 		pr_warn("JIT output changed between sizing and emitting\n");
 		goto fail;
 	}
+	err = validate_image(prep, code, len, &opts);
+	if (err)
+		goto fail;
 	err = sj_image_seal(img, code);
 	if (err)
 		goto fail;

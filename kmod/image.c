@@ -188,6 +188,7 @@ void sj_image_destroy(struct sj_image *img)
 {
 	const struct sj_ksyms *k = sj_ksyms();
 	unsigned long addr = (unsigned long)img->mem;
+
 	if (!list_empty(&img->node)) {
 		mutex_lock(&sj_images_lock);
 		list_del_init(&img->node);

@@ -102,6 +102,8 @@ struct sj_stats {
 	atomic_t fork_kills;
 	atomic_t bad_entries;
 	atomic_t digest_mismatches;
+	atomic_t validator_rejects;
+	atomic64_t validate_ns_last;
 };
 
 extern struct sj_stats sj_stats;

@@ -39,9 +39,26 @@ build() {
 	fi
 }
 
+# prove: one TAP line carrying WP's own summary.
+prove() {
+	local out rc
+	out=$(make --no-print-directory prove 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
+	line=$(printf '%s\n' "$out" | grep -E '^WP: proved [0-9]+ / [0-9]+ goals$' | tail -n 1)
+	if [ $rc -eq 0 ] && [ -n "$line" ]; then
+		echo "ok 1 - $line (Frama-C WP with -wp-rte)"
+	else
+		echo "not ok 1 - ${line:-make prove failed} (build/prove/)"
+		return 1
+	fi
+}
+
 group build build
 group unit make --no-print-directory unit
+group fuzz make --no-print-directory fuzz-check
 group lint make --no-print-directory lint
+group prove prove
 group vm make --no-print-directory vmtest
 
 echo

@@ -7,7 +7,7 @@
 set -uo pipefail
 kdir=$1
 lsrc=$2
-src=(kmod verifier jit uapi tools)
+src=(kmod verifier jit validator uapi tools)
 files=$(find "${src[@]}" -name '*.[ch]' | sort)
 bad=build/lint-control
 mkdir -p "$bad"

@@ -21,6 +21,7 @@
 #include "../verifier/check.h"
 #include "asm.h"
 #include "filter_file.h"
+#include "oci.h"
 #include "listing.h"
 
 #define EXIT_REJECTED	1
@@ -42,6 +43,13 @@ static const char usage_text[] =
 	"                                 -o: write the raw image to IMAGE instead\n"
 	"  run FILTER -- CMD [ARG...]     set no_new_privs, attach FILTER through the\n"
 	"                                 module, then exec CMD under it\n"
+	"  run --oci PROFILE [--cap CAP]... [--optimize N] -- CMD [ARG...]\n"
+	"                                 the same with an OCI seccomp profile\n"
+	"  import-oci [--cap CAP]... [--optimize N] PROFILE -o FILTER\n"
+	"                                 compile an OCI runtime-spec seccomp profile\n"
+	"                                 (Docker, Podman, Kubernetes) through libseccomp;\n"
+	"                                 --cap: a capability the container has (repeat);\n"
+	"                                 --optimize 2: libseccomp's binary-tree layout\n"
 	"  version                        print the tool's and the module's versions\n"
 	"\n"
 	"FILTER is a raw array of struct sock_filter, as seccomp_export_bpf() writes.\n"
@@ -397,28 +405,113 @@ static int load_kernel(const struct sock_filter *prog, u32 len)
 	}
 }
 
-static int cmd_run(int argc, char **argv)
+/* --cap and --optimize, shared by import-oci and run --oci. */
+static int oci_option(struct sj_oci_opts *o, int c, const char *arg)
+{
+	char *end;
+
+	if (c == 'c') {
+		if (o->ncaps == SJ_OCI_MAX_CAPS)
+			return usage_error("too many --cap options%s", "");
+		o->caps[o->ncaps++] = arg;
+		return 0;
+	}
+	o->optimize = (int)strtol(arg, &end, 10);
+	if (*end || (o->optimize != 1 && o->optimize != 2))
+		return usage_error("--optimize takes 1 or 2, not '%s'", arg);
+	return 0;
+}
+
+static int compile_oci(const char *path, struct sj_oci_opts *o,
+		       struct sock_filter **prog, u32 *len)
+{
+	char err[512];
+
+	o->warn = stderr;
+	if (sj_oci_compile(path, o, prog, len, err, sizeof(err))) {
+		fprintf(stderr, "sealjit: %s: %s\n", path, err);
+		return EXIT_REJECTED;
+	}
+	return 0;
+}
+
+static int cmd_import_oci(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "cap", required_argument, NULL, 'c' },
+		{ "optimize", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sj_oci_opts o = { .optimize = 1 };
+	const char *path = NULL, *out = NULL;
 	struct sock_filter *prog;
-	const char *path;
 	int c, ret;
 	u32 len;
 
-	/* "+": options end at FILTER, so CMD's own options stay its own. */
+	while ((c = getopt_long(argc, argv, "-o:h", opts, NULL)) != -1) {
+		if (c == 1 && !path)
+			path = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'c' || c == 'O')
+			ret = oci_option(&o, c, optarg);
+		else if (c == 'h')
+			return fputs(usage_text, stdout), 0;
+		else
+			return usage_error("import-oci: expected PROFILE -o FILTER%s", "");
+		if ((c == 'c' || c == 'O') && ret)
+			return ret;
+	}
+	if (!path || !out)
+		return usage_error("import-oci: expected PROFILE -o FILTER%s", "");
+	ret = compile_oci(path, &o, &prog, &len);
+	if (ret)
+		return ret;
+	ret = sj_write_file(out, prog, len * sizeof(*prog));
+	if (ret)
+		fprintf(stderr, "sealjit: %s: %s\n", out, strerror(-ret));
+	free(prog);
+	return ret ? EXIT_SYSTEM : 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "oci", required_argument, NULL, 'j' },
+		{ "cap", required_argument, NULL, 'c' },
+		{ "optimize", required_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] =
+		"run: expected FILTER -- CMD [ARG...] or --oci PROFILE -- CMD [ARG...]%s";
+	struct sj_oci_opts o = { .optimize = 1 };
+	const char *path = NULL, *oci = NULL;
+	struct sock_filter *prog;
+	int c, ret = 0;
+	u32 len;
+
+	/* "+": options end at FILTER or --, so CMD's options stay its own. */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return fputs(usage_text, stdout), 0;
-		return usage_error("run: expected FILTER -- CMD [ARG...]%s", "");
+		if (c == 'j')
+			oci = optarg;
+		else if (c == 'c' || c == 'O')
+			ret = oci_option(&o, c, optarg);
+		else
+			return usage_error(usage, "");
+		if (ret)
+			return ret;
 	}
-	if (argc - optind < 3 || strcmp(argv[optind + 1], "--"))
-		return usage_error("run: expected FILTER -- CMD [ARG...]%s", "");
-	path = argv[optind];
-	argv += optind + 2;
-	ret = load_filter(path, &prog, &len);
+	if (!oci && optind < argc)
+		path = argv[optind++];
+	if ((!oci == !path) || argc - optind < 2 || strcmp(argv[optind], "--"))
+		return usage_error(usage, "");
+	argv += optind + 1;
+	ret = oci ? compile_oci(oci, &o, &prog, &len) :
+		    load_filter(path, &prog, &len);
 	if (ret)
 		return ret;
 	ret = load_kernel(prog, len);
@@ -471,6 +564,8 @@ int main(int argc, char **argv)
 		return cmd_jit(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "import-oci"))
+		return cmd_import_oci(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))
 		return cmd_version();
 	return usage_error("unknown command '%s'", argv[1]);

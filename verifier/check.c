@@ -17,6 +17,80 @@
  */
 #include "check.h"
 
+/*
+ * The ACSL annotations (the comments that open with an @) are the contracts
+ * that scripts/prove.sh has Frama-C WP prove: sj_check() accepts only
+ * programs satisfying sj_checked() (check.h), never fails at run time
+ * and always terminates.
+ */
+
+/*@ ghost
+ * // The opcode table as its specification: sj_ops[] (insn.c) holds
+ * // exactly these flags.  The proof compares the two code by code.
+ * void sj_op_decode(u16 code)
+ * {
+ *	/@ assert sj_ops[code].flags ==
+ *	 @ (code == (BPF_LD | BPF_W | BPF_ABS) ? 3 :
+ *	 @  code == (BPF_LD | BPF_H | BPF_ABS) ? 1 :
+ *	 @  code == (BPF_LD | BPF_B | BPF_ABS) ? 1 :
+ *	 @  code == (BPF_LD | BPF_W | BPF_IND) ? 1 :
+ *	 @  code == (BPF_LD | BPF_H | BPF_IND) ? 1 :
+ *	 @  code == (BPF_LD | BPF_B | BPF_IND) ? 1 :
+ *	 @  code == (BPF_LD | BPF_W | BPF_LEN) ? 3 :
+ *	 @  code == (BPF_LD | BPF_IMM) ? 3 :
+ *	 @  code == (BPF_LD | BPF_MEM) ? 3 | SJ_OP_MEM_RD :
+ *	 @  code == (BPF_LDX | BPF_W | BPF_LEN) ? 3 :
+ *	 @  code == (BPF_LDX | BPF_B | BPF_MSH) ? 1 :
+ *	 @  code == (BPF_LDX | BPF_IMM) ? 3 :
+ *	 @  code == (BPF_LDX | BPF_MEM) ? 3 | SJ_OP_MEM_RD :
+ *	 @  code == BPF_ST ? 3 | SJ_OP_MEM_WR :
+ *	 @  code == BPF_STX ? 3 | SJ_OP_MEM_WR :
+ *	 @  code == (BPF_ALU | BPF_ADD | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_ADD | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_SUB | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_SUB | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_MUL | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_MUL | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_DIV | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_DIV | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_MOD | BPF_K) ? 1 :
+ *	 @  code == (BPF_ALU | BPF_MOD | BPF_X) ? 1 :
+ *	 @  code == (BPF_ALU | BPF_AND | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_AND | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_OR | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_OR | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_XOR | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_XOR | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_LSH | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_LSH | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_RSH | BPF_K) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_RSH | BPF_X) ? 3 :
+ *	 @  code == (BPF_ALU | BPF_NEG) ? 3 :
+ *	 @  code == (BPF_JMP | BPF_JA) ? 3 | SJ_OP_JA :
+ *	 @  code == (BPF_JMP | BPF_JEQ | BPF_K) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_JMP | BPF_JEQ | BPF_X) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_JMP | BPF_JGT | BPF_K) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_JMP | BPF_JGT | BPF_X) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_JMP | BPF_JGE | BPF_K) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_JMP | BPF_JGE | BPF_X) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_JMP | BPF_JSET | BPF_K) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_JMP | BPF_JSET | BPF_X) ? 3 | SJ_OP_JCOND :
+ *	 @  code == (BPF_RET | BPF_K) ? 3 | SJ_OP_RET :
+ *	 @  code == (BPF_RET | BPF_A) ? 3 | SJ_OP_RET :
+ *	 @  code == (BPF_MISC | BPF_TAX) ? 3 :
+ *	 @  code == (BPF_MISC | BPF_TXA) ? 3 :
+ *	 @  0);
+ *	 @/
+ *	/@ assert sj_flags(code) == sj_ops[code].flags; @/
+ * }
+ */
+
+/*@
+ * requires \valid(diag);
+ * requires insn == \null || \valid_read(insn);
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == -1;
+ */
 static int reject(struct sj_diag *diag, u32 reason, u32 pc,
 		  const struct sock_filter *insn, u32 value)
 {
@@ -27,6 +101,12 @@ static int reject(struct sj_diag *diag, u32 reason, u32 pc,
 	return -1;
 }
 
+/*@
+ * requires \valid(diag);
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 <==> 1 <= len <= SJ_MAXINSNS;
+ */
 static int check_length(u32 len, struct sj_diag *diag)
 {
 	if (len == 0 || len > SJ_MAXINSNS)
@@ -35,6 +115,12 @@ static int check_length(u32 len, struct sj_diag *diag)
 }
 
 /* Opcode first: the operand of an opcode we do not know means nothing. */
+/*@
+ * requires \valid_read(insn) && \valid(diag) && \separated(insn, diag);
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> sj_seccomp(insn->code);
+ */
 static int check_opcode(const struct sock_filter *insn, u32 pc,
 			struct sj_diag *diag)
 {
@@ -47,6 +133,16 @@ static int check_opcode(const struct sock_filter *insn, u32 pc,
 	return 0;
 }
 
+/*@
+ * requires \valid_read(insn) && \valid(diag) && \separated(insn, diag);
+ * requires pc < len;
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> (sj_ja(insn->code) ==>
+ *	pc + 1 + insn->k < len);
+ * ensures \result == 0 ==> (sj_jcond(insn->code) ==>
+ *	pc + 1 + insn->jt < len && pc + 1 + insn->jf < len);
+ */
 static int check_jump(const struct sock_filter *insn, u32 pc, u32 len,
 		      struct sj_diag *diag)
 {
@@ -63,11 +159,31 @@ static int check_jump(const struct sock_filter *insn, u32 pc, u32 len,
 	return 0;
 }
 
+/*@
+ * requires \valid_read(insn) && \valid(diag) && \separated(insn, diag);
+ * requires sj_seccomp(insn->code);
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> (insn->code == (BPF_LD | BPF_W | BPF_ABS) ==>
+ *	insn->k < SJ_DATA_SIZE && insn->k % 4 == 0);
+ * ensures \result == 0 ==> (insn->code == (BPF_ALU | BPF_DIV | BPF_K) ==>
+ *	insn->k != 0);
+ * ensures \result == 0 ==> (insn->code == (BPF_ALU | BPF_LSH | BPF_K) ==>
+ *	insn->k < 32);
+ * ensures \result == 0 ==> (insn->code == (BPF_ALU | BPF_RSH | BPF_K) ==>
+ *	insn->k < 32);
+ * ensures \result == 0 ==>
+ *	(insn->code == (BPF_LD | BPF_MEM) ||
+ *	 insn->code == (BPF_LDX | BPF_MEM) ||
+ *	 insn->code == BPF_ST || insn->code == BPF_STX ==>
+ *	insn->k < SJ_MEMWORDS);
+ */
 static int check_operand(const struct sock_filter *insn, u32 pc,
 			 struct sj_diag *diag)
 {
 	u32 k = insn->k;
 
+	/*@ ghost sj_op_decode(insn->code); */
 	switch (insn->code) {
 	case BPF_LD | BPF_W | BPF_ABS:
 		if (k >= SJ_DATA_SIZE)
@@ -91,11 +207,28 @@ static int check_operand(const struct sock_filter *insn, u32 pc,
 	return 0;
 }
 
+/*@
+ * requires 1 <= len <= SJ_MAXINSNS;
+ * requires \valid_read(prog + (0 .. len - 1)) && \valid(diag);
+ * requires \separated(prog + (0 .. len - 1), diag);
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> \forall integer i; 0 <= i < len ==>
+ *	sj_insn_ok(prog, len, i);
+ */
 static int check_insns(const struct sock_filter *prog, u32 len,
 		       struct sj_diag *diag)
 {
 	u32 pc;
 
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop invariant \forall integer i; 0 <= i < pc ==>
+	 *	sj_insn_ok(prog, len, i);
+	 * loop assigns pc, diag->reason, diag->insn, diag->code,
+	 *	diag->value;
+	 * loop variant len - pc;
+	 */
 	for (pc = 0; pc < len; pc++) {
 		if (check_opcode(&prog[pc], pc, diag) ||
 		    check_jump(&prog[pc], pc, len, diag) ||
@@ -105,6 +238,17 @@ static int check_insns(const struct sock_filter *prog, u32 len,
 	return 0;
 }
 
+/*@
+ * requires 1 <= len <= SJ_MAXINSNS;
+ * requires \valid_read(prog + (0 .. len - 1)) && \valid(diag);
+ * requires \separated(prog + (0 .. len - 1), diag);
+ * requires \forall integer i; 0 <= i < len ==> sj_insn_ok(prog, len, i);
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> sj_ret(prog[len - 1].code);
+ * ensures \result == 0 ==> \forall integer i; 0 <= i < len ==>
+ *	sj_insn_ok(prog, len, i);
+ */
 static int check_final_ret(const struct sock_filter *prog, u32 len,
 			   struct sj_diag *diag)
 {
@@ -126,18 +270,51 @@ static int check_final_ret(const struct sock_filter *prog, u32 len,
  * keeping it only rejects more, and it keeps us rejecting exactly the
  * programs seccomp rejects.
  */
+/*@
+ * requires 1 <= len <= SJ_MAXINSNS;
+ * requires \forall integer i; 0 <= i < len ==> sj_insn_ok(prog, len, i);
+ * requires \valid_read(prog + (0 .. len - 1)) && \valid(diag);
+ * requires \valid(init + (0 .. len - 1));
+ * requires \separated(prog + (0 .. len - 1), init + (0 .. len - 1), diag);
+ * requires sj_ret(prog[len - 1].code);
+ * assigns init[0 .. len - 1];
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> sj_ret(prog[len - 1].code);
+ * ensures \result == 0 ==> \forall integer i; 0 <= i < len ==>
+ *	sj_insn_ok(prog, len, i);
+ */
 static int check_scratch(const struct sock_filter *prog, u32 len,
 			 u16 *init, struct sj_diag *diag)
 {
 	u16 state = 0;
 	u32 pc;
 
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop invariant sj_ret(prog[len - 1].code);
+	 * loop invariant \forall integer i; 0 <= i < len ==>
+	 *	sj_insn_ok(prog, len, i);
+	 * loop assigns pc, init[0 .. len - 1];
+	 * loop variant len - pc;
+	 */
 	for (pc = 0; pc < len; pc++)
 		init[pc] = 0xffff;
 
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop invariant sj_ret(prog[len - 1].code);
+	 * loop invariant \forall integer i; 0 <= i < len ==>
+	 *	sj_insn_ok(prog, len, i);
+	 * loop assigns pc, state, init[0 .. len - 1];
+	 * loop variant len - pc;
+	 */
 	for (pc = 0; pc < len; pc++) {
 		const struct sock_filter *insn = &prog[pc];
 		u16 flags = sj_op_flags(insn->code);
+
+		/*@ assert sj_insn_ok(prog, len, pc); */
+		/*@ ghost sj_op_decode(insn->code); */
 
 		state &= init[pc];
 		init[pc] = state;
@@ -159,6 +336,7 @@ static int check_scratch(const struct sock_filter *prog, u32 len,
 	return 0;
 }
 
+/*@ assigns \nothing; */
 static u32 data_field(u32 off)
 {
 	if (off < 4)
@@ -171,6 +349,18 @@ static u32 data_field(u32 off)
 }
 
 /* Backwards, because every successor of i has a larger index. */
+/*@
+ * requires 1 <= len <= SJ_MAXINSNS;
+ * requires \forall integer i; 0 <= i < len ==> sj_insn_ok(prog, len, i);
+ * requires sj_ret(prog[len - 1].code);
+ * requires \valid_read(prog + (0 .. len - 1)) && \valid(facts);
+ * requires \valid(longest + (0 .. len - 1));
+ * requires \separated(prog + (0 .. len - 1), longest + (0 .. len - 1),
+ *		      facts);
+ * assigns longest[0 .. len - 1], *facts;
+ * ensures sj_ret(prog[len - 1].code);
+ * ensures \forall integer i; 0 <= i < len ==> sj_insn_ok(prog, len, i);
+ */
 static void compute_facts(const struct sock_filter *prog, u32 len,
 			  u16 *longest, struct sj_facts *facts)
 {
@@ -179,10 +369,22 @@ static void compute_facts(const struct sock_filter *prog, u32 len,
 	facts->len = len;
 	facts->scratch_mask = 0;
 	facts->uses = 0;
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop invariant sj_ret(prog[len - 1].code);
+	 * loop invariant \forall integer i; 0 <= i < len ==>
+	 *	sj_insn_ok(prog, len, i);
+	 * loop assigns pc, longest[0 .. len - 1], facts->scratch_mask,
+	 *	facts->uses;
+	 * loop variant pc;
+	 */
 	while (pc-- > 0) {
 		const struct sock_filter *insn = &prog[pc];
 		u16 flags = sj_op_flags(insn->code);
 		u16 next = 0;
+
+		/*@ assert sj_insn_ok(prog, len, pc); */
+		/*@ ghost sj_op_decode(insn->code); */
 
 		if (flags & SJ_OP_RET)
 			next = 0;
@@ -206,6 +408,17 @@ static void compute_facts(const struct sock_filter *prog, u32 len,
 	facts->longest_path = longest[0];
 }
 
+/*@
+ * requires \valid(diag) && \valid(facts) && \valid(work);
+ * requires \separated(diag, facts, work);
+ * requires len <= SJ_MAXINSNS ==> \valid_read(prog + (0 .. len - 1));
+ * requires len <= SJ_MAXINSNS ==>
+ *	\separated(prog + (0 .. len - 1), diag, facts, work);
+ * assigns *diag, *facts, work->init[0 .. SJ_MAXINSNS - 1],
+ *	work->longest[0 .. SJ_MAXINSNS - 1];
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> sj_checked(prog, len);
+ */
 /**
  * sj_check() - decide whether @prog is a valid seccomp filter
  * @prog: the instructions

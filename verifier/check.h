@@ -49,6 +49,74 @@ struct sj_check_work {
 	u16 longest[SJ_MAXINSNS];
 };
 
+/*@
+ * // What sj_check() guarantees about a program it accepts (the contract
+ * // of sj_check() in check.c), stated for the interpreter, the JIT and
+ * // the proofs.  Instruction i of prog[0..n-1]:
+ *
+ * predicate sj_insn_ok{L}(struct sock_filter *prog, integer n, integer i) =
+ *	\let c = prog[i].code; \let k = prog[i].k;
+ *	sj_seccomp(c) &&
+ *	(sj_ja(c) ==> i + 1 + k < n) &&
+ *	(sj_jcond(c) ==>
+ *		i + 1 + prog[i].jt < n && i + 1 + prog[i].jf < n) &&
+ *	(c == (BPF_LD | BPF_W | BPF_ABS) ==>
+ *		k < SJ_DATA_SIZE && k % 4 == 0) &&
+ *	(c == (BPF_ALU | BPF_DIV | BPF_K) ==> k != 0) &&
+ *	(c == (BPF_ALU | BPF_LSH | BPF_K) ==> k < 32) &&
+ *	(c == (BPF_ALU | BPF_RSH | BPF_K) ==> k < 32) &&
+ *	(c == (BPF_LD | BPF_MEM) || c == (BPF_LDX | BPF_MEM) ||
+ *	 c == BPF_ST || c == BPF_STX ==> k < SJ_MEMWORDS);
+ *
+ * // 4-byte alignment as the checker tests it (proved by enumeration).
+ * lemma sj_aligned: \forall integer k;
+ *	0 <= k < SJ_DATA_SIZE ==> (k & 3) == 0 ==> k % 4 == 0;
+ *
+ * predicate sj_insns_ok{L}(struct sock_filter *prog, integer n) =
+ *	\forall integer i; 0 <= i < n ==> sj_insn_ok(prog, n, i);
+ *
+ * // Scratch slots: slot s is in the set u16 m; what instruction i writes
+ * // and reads.
+ * predicate sj_slot_in(integer m, integer s) =
+ *	0 <= s < SJ_MEMWORDS && (m & (1 << s)) != 0;
+ *
+ * predicate sj_writes{L}(struct sock_filter *prog, integer i, integer s) =
+ *	sj_mem_wr(prog[i].code) && s == prog[i].k;
+ *
+ * // Along the edge i -> j, init[j] is a subset of init[i] + writes(i).
+ * predicate sj_flows{L}(struct sock_filter *prog, u16 *init,
+ *		      integer i, integer j) =
+ *	\forall integer s; sj_slot_in(init[j], s) ==>
+ *		sj_slot_in(init[i], s) || sj_writes(prog, i, s);
+ *
+ * // The edges of i: the jumps' targets; otherwise (RET included, as
+ * // in the kernel) the next instruction.  reads(i) is in init[i].
+ * predicate sj_scratch_at{L}(struct sock_filter *prog, integer n,
+ *			   u16 *init, integer i) =
+ *	\let c = prog[i].code;
+ *	(!sj_ja(c) && !sj_jcond(c) && i + 1 < n ==>
+ *		sj_flows(prog, init, i, i + 1)) &&
+ *	(sj_ja(c) ==>
+ *		sj_flows(prog, init, i, i + 1 + prog[i].k)) &&
+ *	(sj_jcond(c) ==>
+ *		sj_flows(prog, init, i, i + 1 + prog[i].jt) &&
+ *		sj_flows(prog, init, i, i + 1 + prog[i].jf)) &&
+ *	(sj_mem_rd(c) ==> sj_slot_in(init[i], prog[i].k));
+ *
+ * // Proved: sj_check() returns 0 only for programs that satisfy this.
+ * predicate sj_checked{L}(struct sock_filter *prog, integer n) =
+ *	1 <= n <= SJ_MAXINSNS &&
+ *	sj_insns_ok(prog, n) &&
+ *	sj_ret(prog[n - 1].code);
+ *
+ * // Stated, NOT yet proved: the scratch dataflow facts of check_scratch()
+ * // (Documentation/checker.rst) on top of sj_checked().
+ * predicate sj_accepted{L}(struct sock_filter *prog, integer n, u16 *init) =
+ *	sj_checked(prog, n) &&
+ *	init[0] == 0 &&
+ *	\forall integer i; 0 <= i < n ==> sj_scratch_at(prog, n, init, i);
+ */
+
 int sj_check(const struct sock_filter *prog, u32 len,
 	     struct sj_check_work *work, struct sj_facts *facts,
 	     struct sj_diag *diag);

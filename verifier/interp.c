@@ -20,6 +20,14 @@
  */
 #include "interp.h"
 
+/*@
+ * lemma sj_mask31: \forall integer v; 0 <= v ==> 0 <= (v & 31) <= 31;
+ */
+
+/*@
+ * requires op == BPF_DIV ==> v != 0;
+ * assigns \nothing;
+ */
 static u32 alu(u16 op, u32 a, u32 v)
 {
 	switch (op) {
@@ -47,6 +55,7 @@ static u32 alu(u16 op, u32 a, u32 v)
 	return 0;
 }
 
+/*@ assigns \nothing; */
 static bool jump_taken(u16 op, u32 a, u32 v)
 {
 	switch (op) {
@@ -62,6 +71,15 @@ static bool jump_taken(u16 op, u32 a, u32 v)
 	return false;
 }
 
+/*@
+ * // Proved (scripts/prove.sh): on a program sj_check() accepted, every
+ * // access is in bounds, no operation is undefined, and the run ends
+ * // within len steps.
+ * requires 1 <= len <= SJ_MAXINSNS && sj_insns_ok(prog, len);
+ * requires \valid_read(prog + (0 .. len - 1));
+ * requires \valid_read(data + (0 .. SJ_DATA_SIZE / 4 - 1));
+ * assigns \nothing;
+ */
 /**
  * sj_interp_words() - run a filter accepted by sj_check()
  * @prog: the filter
@@ -79,10 +97,17 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 	u32 mem[SJ_MEMWORDS];
 	u32 a = 0, x = 0, pc = 0;
 
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop assigns pc, a, x, mem[0 .. SJ_MEMWORDS - 1];
+	 * loop variant len - pc;
+	 */
 	while (pc < len) {
 		const struct sock_filter *insn = &prog[pc];
 		u32 k = insn->k;
 
+		/*@ assert sj_insn_ok(prog, len, pc); */
+		/*@ ghost sj_op_decode(insn->code); */
 		pc++;
 		switch (BPF_CLASS(insn->code)) {
 		case BPF_LD:

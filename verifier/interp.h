@@ -2,7 +2,7 @@
 #ifndef SJ_INTERP_H
 #define SJ_INTERP_H
 
-#include "insn.h"
+#include "check.h"	/* the contract of sj_interp_words() */
 
 u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data);
 u32 sj_interp(const struct sock_filter *prog, u32 len,

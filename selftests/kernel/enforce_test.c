@@ -197,6 +197,56 @@ TEST(a_rejected_filter_is_einval_and_attaches_nothing)
 	EXPECT_NE(-1, syscall(__NR_getppid));
 }
 
+/*
+ * Beside the kernel's seccomp: the kernel runs its own filters first
+ * (syscall_trace_enter()) and sealjit's only if they allow the call.  So
+ * a denial by either wins over an allow by the other; when both deny, the
+ * kernel's verdict is the one applied (Documentation/conformance.rst).
+ */
+static int kernel_filter_for(int nr, unsigned int action)
+{
+	struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)nr, 0, 1),
+		STMT(BPF_RET | BPF_K, action),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = LEN(prog), .filter = prog };
+
+	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) ? errno : 0;
+}
+
+static int both(unsigned int kernel_action, unsigned int sealjit_action)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		long r;
+
+		if (sj_nnp() || kernel_filter_for(__NR_getppid, kernel_action) ||
+		    sj_load_for(__NR_getppid, sealjit_action))
+			_exit(250);
+		r = syscall(__NR_getppid);
+		_exit(r == -1 ? errno : OUT_ALLOWED);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? OUT_SIGNAL(WTERMSIG(status)) :
+				     WEXITSTATUS(status);
+}
+
+TEST(a_denial_by_the_kernels_seccomp_or_by_sealjit_wins_over_an_allow)
+{
+	EXPECT_EQ(OUT_ALLOWED, both(SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW));
+	EXPECT_EQ(5, both(SECCOMP_RET_ALLOW, ERRNO(5)));
+	EXPECT_EQ(6, both(ERRNO(6), SECCOMP_RET_ALLOW));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), both(SECCOMP_RET_ALLOW,
+					   SECCOMP_RET_KILL_PROCESS));
+	EXPECT_EQ(OUT_SIGNAL(SIGSYS), both(SECCOMP_RET_KILL_PROCESS, ERRNO(5)));
+	/* Both deny: the kernel's verdict applies, sealjit never sees it. */
+	EXPECT_EQ(6, both(ERRNO(6), SECCOMP_RET_KILL_PROCESS));
+}
+
 /* Inheritance. */
 static int child_sees_errno(void)
 {

@@ -1,0 +1,2 @@
+# Every action alone, on every syscall.
+	ret #ALLOW

@@ -1,0 +1,1 @@
+	ret #KILL_PROCESS

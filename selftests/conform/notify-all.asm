@@ -1,0 +1,1 @@
+	ret #USER_NOTIF

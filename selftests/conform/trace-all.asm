@@ -1,0 +1,1 @@
+	ret #TRACE(5)
