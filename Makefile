@@ -118,7 +118,11 @@ $(B)/conform: selftests/kernel/conform.c $(wildcard uapi/linux/*.h)
 # (Docker's default in libseccomp's linear and binary-tree layouts).
 CORPUS := $(B)/corpus
 CORPUS_ASM := $(patsubst selftests/conform/%.asm,$(CORPUS)/%.bpf,$(wildcard selftests/conform/*.asm))
-DOCKER_PROFILE ?= ../shared/corpus/docker-default.json
+# Docker's profile lives beside the project, in the workplace's shared
+# corpus (../shared, or /work/shared for a clone made elsewhere).
+DOCKER_PROFILE ?= $(firstword $(wildcard ../shared/corpus/docker-default.json \
+	/work/shared/corpus/docker-default.json) \
+	../shared/corpus/docker-default.json)
 $(CORPUS)/%.bpf: selftests/conform/%.asm $(TOOL)
 	@mkdir -p $(CORPUS)
 	$(TOOL) asm $< -o $@

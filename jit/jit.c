@@ -29,11 +29,86 @@ struct jit_ctx {
 	bool frame;
 };
 
+/*@
+ * // The context of a pass: the emitter, the program and the offsets, each
+ * // valid, and what is written apart from what is read.
+ * predicate sj_jit_ok{L}(struct jit_ctx *ctx) =
+ *	\valid(ctx) && sj_emit_ok(&ctx->e) &&
+ *	1 <= ctx->len <= SJ_MAXINSNS &&
+ *	\valid_read(ctx->opts) &&
+ *	\valid_read(ctx->prog + (0 .. ctx->len - 1)) &&
+ *	\valid(ctx->addrs + (0 .. ctx->len)) &&
+ *	\separated(ctx, ctx->opts) &&
+ *	\separated(ctx, ctx->prog + (0 .. ctx->len - 1)) &&
+ *	\separated(ctx->addrs + (0 .. ctx->len), ctx, ctx->opts) &&
+ *	\separated(ctx->addrs + (0 .. ctx->len),
+ *		   ctx->prog + (0 .. ctx->len - 1)) &&
+ *	(ctx->e.buf != \null ==>
+ *		\separated(ctx->e.buf + (0 .. ctx->e.cap - 1), ctx,
+ *			   ctx->opts, ctx->addrs + (0 .. ctx->len)) &&
+ *		\separated(ctx->e.buf + (0 .. ctx->e.cap - 1),
+ *			   ctx->prog + (0 .. ctx->len - 1)));
+ *
+ * // The offsets of a finished pass: in order, and within the image.
+ * predicate sj_addrs_mono{L}(struct jit_ctx *ctx) =
+ *	\forall integer i, j; 0 <= i <= j <= ctx->len ==>
+ *		ctx->addrs[i] <= ctx->addrs[j];
+ * predicate sj_addrs_ok{L}(struct jit_ctx *ctx) =
+ *	sj_addrs_mono(ctx) && ctx->addrs[ctx->len] <= SJ_JIT_MAX_IMAGE;
+ *
+ * // From the end of insn pc to the start of insn target.
+ * logic integer sj_dist{L}(struct jit_ctx *ctx, integer pc,
+ *			 integer target) =
+ *	ctx->addrs[target] - ctx->addrs[pc + 1];
+ *
+ * // branch_disp(ctx, pc, target, after), as the code computes it.
+ * logic integer sj_disp{L}(struct jit_ctx *ctx, integer pc, integer target,
+ *			 integer after) =
+ *	(u32)((u32)(ctx->addrs[target] - ctx->addrs[pc + 1]) + after);
+ *
+ * // jmp_len(ctx, pc, target) for a target the checks accept: the bytes
+ * // emit_jmp_to() emits.
+ * logic integer sj_jmp_len{L}(struct jit_ctx *ctx, integer pc,
+ *			    integer target) =
+ *	target == pc + 1 ? 0 :
+ *	sj_disp(ctx, pc, target, 0) <= 127 ? X86_JMP_REL8_LEN :
+ *	X86_JMP_REL32_LEN;
+ *
+ * // A jmp (jcc) whose last byte is buf[end - 1] has displacement d, so
+ * // it lands at end + d: the short form if d fits, else the near form.
+ * predicate sj_jmp_lands{L}(u8 *buf, integer end, integer d) =
+ *	0 <= d < 0x80000000 &&
+ *	(d <= 127 ? buf[end - 2] == 0xeb && buf[end - 1] == d :
+ *		    buf[end - 5] == 0xe9 && sj_le32(buf, end - 4, d));
+ * predicate sj_jcc_lands{L}(u8 *buf, integer end, integer d) =
+ *	0 <= d < 0x80000000 &&
+ *	(d <= 127 ? 0x70 <= buf[end - 2] <= 0x7f && buf[end - 1] == d :
+ *		    buf[end - 6] == 0x0f && 0x80 <= buf[end - 5] <= 0x8f &&
+ *		    sj_le32(buf, end - 4, d));
+ *
+ * // ...and keeps doing so while its bytes stay.
+ * lemma sj_jcc_lands_frame{L1, L2}: \forall u8 *buf, integer end, d;
+ *	sj_jcc_lands{L1}(buf, end, d) ==>
+ *	(\forall integer q; end - 6 <= q < end ==>
+ *		\at(buf[q], L1) == \at(buf[q], L2)) ==>
+ *	sj_jcc_lands{L2}(buf, end, d);
+ */
+
+/*@
+ * assigns \nothing;
+ */
 static bool fits_s8(u32 v)
 {
 	return (s32)v >= -128 && (s32)v <= 127;
 }
 
+/*@
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.error;
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static s8 mem_disp(struct jit_ctx *ctx, u32 k)
 {
 	if (!ctx->frame || k >= SJ_MEMWORDS) {
@@ -44,6 +119,11 @@ static s8 mem_disp(struct jit_ctx *ctx, u32 k)
 }
 
 /* Bytes of emit_exit(): leave, ret or jmp to the thunk, int3. */
+/*@
+ * requires \valid_read(ctx) && \valid_read(ctx->opts);
+ * assigns \nothing;
+ * ensures \result == 3 || \result == 7;
+ */
 static u32 exit_len(struct jit_ctx *ctx)
 {
 	return 1 + (ctx->opts->ret_thunk ? X86_JMP_REL32_LEN : 1) + 1;
@@ -53,6 +133,14 @@ static u32 exit_len(struct jit_ctx *ctx)
  * leave; ret; int3 -- or, in a kernel built with CONFIG_RETHUNK, leave;
  * jmp __x86_return_thunk; int3, as the kernel's own code returns.  The
  * int3 stops straight-line speculation.
+ */
+/*@
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
  */
 static void emit_exit(struct jit_ctx *ctx)
 {
@@ -76,6 +164,14 @@ static void emit_exit(struct jit_ctx *ctx)
  * so that a constant chosen to be a useful instruction sequence (JIT
  * spraying) never appears in executable memory.
  */
+/*@
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void emit_load_k(struct jit_ctx *ctx, u8 reg, u32 k)
 {
 	if (!ctx->opts->blind) {
@@ -86,6 +182,14 @@ static void emit_load_k(struct jit_ctx *ctx, u8 reg, u32 k)
 	emit_alu32_imm32(&ctx->e, X86_XOR, reg, ctx->opts->key);
 }
 
+/*@
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void emit_prologue(struct jit_ctx *ctx)
 {
 	emit_push64_rbp(&ctx->e);
@@ -96,6 +200,17 @@ static void emit_prologue(struct jit_ctx *ctx)
 	emit_alu32_reg(&ctx->e, X86_XOR, REG_X, REG_X);
 }
 
+/*@
+ * requires sj_jit_ok(ctx);
+ * requires \valid_read(insn) && \separated(insn, ctx);
+ * requires ctx->e.buf != \null ==>
+ *	\separated(insn, ctx->e.buf + (0 .. ctx->e.cap - 1));
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void jit_load(struct jit_ctx *ctx, const struct sock_filter *insn)
 {
 	u32 k = insn->k;
@@ -140,6 +255,14 @@ static void jit_load(struct jit_ctx *ctx, const struct sock_filter *insn)
  *	test %ecx, %ecx; jne 1f; xor %eax, %eax; <exit>
  *	1: xor %edx, %edx; div %ecx
  */
+/*@
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void jit_div_x(struct jit_ctx *ctx)
 {
 	u32 skip = 2 + exit_len(ctx), skip_from;
@@ -155,6 +278,14 @@ static void jit_div_x(struct jit_ctx *ctx)
 	emit_div32_reg(&ctx->e, REG_X);
 }
 
+/*@
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void jit_div_k(struct jit_ctx *ctx, u32 k)
 {
 	if (k == 0)
@@ -164,6 +295,17 @@ static void jit_div_k(struct jit_ctx *ctx, u32 k)
 	emit_div32_reg(&ctx->e, REG_TMP);
 }
 
+/*@
+ * requires sj_jit_ok(ctx);
+ * requires \valid_read(insn) && \separated(insn, ctx);
+ * requires ctx->e.buf != \null ==>
+ *	\separated(insn, ctx->e.buf + (0 .. ctx->e.cap - 1));
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void jit_alu(struct jit_ctx *ctx, const struct sock_filter *insn)
 {
 	static const u8 x86_op[] = {
@@ -225,6 +367,22 @@ static void jit_alu(struct jit_ctx *ctx, const struct sock_filter *insn)
 }
 
 /* Distance from the end of insn pc (plus @after bytes) to insn target. */
+/*@
+ * requires sj_jit_ok(ctx) && pc < ctx->len <= SJ_MAXINSNS;
+ * requires after <= X86_JMP_REL32_LEN;
+ * assigns ctx->e.error;
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ * ensures pc < target < ctx->len ==>
+ *	\result == sj_disp(ctx, pc, target, after) &&
+ *	ctx->e.error == \old(ctx->e.error);
+ * ensures !(pc < target < ctx->len) ==> \result == 0 && ctx->e.error;
+ * ensures sj_addrs_ok(ctx) && pc < target < ctx->len ==>
+ *	0 <= sj_dist(ctx, pc, target) <= SJ_JIT_MAX_IMAGE;
+ * ensures sj_addrs_ok(ctx) && pc < target < ctx->len ==>
+ *	\result == sj_dist(ctx, pc, target) + after;
+ */
 static u32 branch_disp(struct jit_ctx *ctx, u32 pc, u32 target, u32 after)
 {
 	if (target <= pc || target >= ctx->len) {
@@ -234,6 +392,21 @@ static u32 branch_disp(struct jit_ctx *ctx, u32 pc, u32 target, u32 after)
 	return ctx->addrs[target] - ctx->addrs[pc + 1] + after;
 }
 
+/*@
+ * requires sj_jit_ok(ctx) && pc < ctx->len <= SJ_MAXINSNS;
+ * assigns ctx->e.error;
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ * ensures target == pc + 1 ==> \result == 0;
+ * ensures !ctx->e.error && target != pc + 1 ==> \result ==
+ *	(sj_disp(ctx, pc, target, 0) <= 127 ? X86_JMP_REL8_LEN :
+ *	 X86_JMP_REL32_LEN);
+ * ensures \result <= X86_JMP_REL32_LEN;
+ * ensures sj_addrs_ok(ctx) && !ctx->e.error && target != pc + 1 ==>
+ *	\result == (sj_dist(ctx, pc, target) <= 127 ? X86_JMP_REL8_LEN :
+ *		    X86_JMP_REL32_LEN);
+ */
 static u32 jmp_len(struct jit_ctx *ctx, u32 pc, u32 target)
 {
 	if (target == pc + 1)
@@ -243,6 +416,29 @@ static u32 jmp_len(struct jit_ctx *ctx, u32 pc, u32 target)
 }
 
 /* jmp to BPF insn @target; nothing if it is the next one. */
+/*@
+ * requires pc < ctx->len <= SJ_MAXINSNS;
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ * ensures !ctx->e.error && target == pc + 1 ==>
+ *	ctx->e.pos == \old(ctx->e.pos);
+ * ensures !ctx->e.error && target != pc + 1 ==> ctx->e.pos ==
+ *	\old(ctx->e.pos) + (sj_disp{Pre}(ctx, pc, target, 0) <= 127 ?
+ *			    X86_JMP_REL8_LEN : X86_JMP_REL32_LEN);
+ * ensures !ctx->e.error && target != pc + 1 ==> pc < target < ctx->len;
+ * ensures sj_addrs_ok{Pre}(ctx) && !ctx->e.error && target != pc + 1 &&
+ *	ctx->e.buf != \null ==>
+ *	sj_jmp_lands(ctx->e.buf, ctx->e.pos, sj_dist{Pre}(ctx, pc, target));
+ * ensures \forall integer i; 0 <= i <= ctx->len ==>
+ *	ctx->addrs[i] == \old(ctx->addrs[i]);
+ * ensures sj_addrs_ok{Pre}(ctx) ==> sj_addrs_ok(ctx);
+ * ensures \forall integer q; q < \old(ctx->e.pos) ==>
+ *	ctx->e.buf[q] == \old(ctx->e.buf[q]);
+ */
 static void emit_jmp_to(struct jit_ctx *ctx, u32 pc, u32 target)
 {
 	u32 disp;
@@ -250,6 +446,12 @@ static void emit_jmp_to(struct jit_ctx *ctx, u32 pc, u32 target)
 	if (target == pc + 1)
 		return;
 	disp = branch_disp(ctx, pc, target, 0);
+	/*@ assert !ctx->e.error ==> disp == sj_disp(ctx, pc, target, 0); */
+	/*@
+	 * assert sj_addrs_ok(ctx) && !ctx->e.error ==>
+	 *	disp == sj_dist(ctx, pc, target) &&
+	 *	disp <= SJ_JIT_MAX_IMAGE;
+	 */
 	if (disp <= 127)
 		emit_jmp_rel8(&ctx->e, (s8)disp);
 	else
@@ -257,37 +459,59 @@ static void emit_jmp_to(struct jit_ctx *ctx, u32 pc, u32 target)
 }
 
 /* jcc to BPF insn @target, followed by @after more bytes of this insn. */
+/*@
+ * requires pc < ctx->len <= SJ_MAXINSNS && after <= X86_JMP_REL32_LEN;
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ * ensures !ctx->e.error ==> ctx->e.pos == \old(ctx->e.pos) +
+ *	(sj_disp{Pre}(ctx, pc, target, after) <= 127 ? X86_JCC_REL8_LEN :
+ *	 X86_JCC_REL32_LEN);
+ * ensures !ctx->e.error ==> pc < target < ctx->len;
+ * ensures sj_addrs_ok{Pre}(ctx) && !ctx->e.error && ctx->e.buf != \null ==>
+ *	sj_jcc_lands(ctx->e.buf, ctx->e.pos,
+ *		     sj_dist{Pre}(ctx, pc, target) + after);
+ * ensures \forall integer i; 0 <= i <= ctx->len ==>
+ *	ctx->addrs[i] == \old(ctx->addrs[i]);
+ * ensures sj_addrs_ok{Pre}(ctx) ==> sj_addrs_ok(ctx);
+ */
 static void emit_jcc_to(struct jit_ctx *ctx, u8 cc, u32 pc, u32 target,
 			u32 after)
 {
 	u32 disp = branch_disp(ctx, pc, target, after);
 
+	/*@
+	 * assert sj_addrs_ok(ctx) && !ctx->e.error ==>
+	 *	disp == sj_dist(ctx, pc, target) + after &&
+	 *	disp <= SJ_JIT_MAX_IMAGE + X86_JMP_REL32_LEN;
+	 */
 	if (disp <= 127)
 		emit_jcc_rel8(&ctx->e, cc, (s8)disp);
 	else
 		emit_jcc_rel32(&ctx->e, cc, (s32)disp);
 }
 
-static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
+/* cmp (test for jset) of A with the operand of conditional jump @insn. */
+/*@
+ * requires sj_jit_ok(ctx);
+ * requires \valid_read(insn) && \separated(insn, ctx);
+ * requires ctx->e.buf != \null ==>
+ *	\separated(insn, ctx->e.buf + (0 .. ctx->e.cap - 1));
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
+static void jit_cond(struct jit_ctx *ctx, const struct sock_filter *insn,
+		     u8 op)
 {
-	static const u8 cc_of[] = {
-		[BPF_JEQ >> 4] = X86_CC_E, [BPF_JGT >> 4] = X86_CC_A,
-		[BPF_JGE >> 4] = X86_CC_AE, [BPF_JSET >> 4] = X86_CC_NE,
-	};
-	u32 t = pc + 1 + insn->jt, f = pc + 1 + insn->jf;
-	u8 op = BPF_OP(insn->code), cc;
 	/* REG_A as "no register": compare with the immediate. */
 	u8 src = BPF_SRC(insn->code) == BPF_X ? REG_X : REG_A;
 
-	if (op == BPF_JA) {
-		emit_jmp_to(ctx, pc, pc + 1 + insn->k);
-		return;
-	}
-	if (op > BPF_JSET) {
-		ctx->e.error = true;
-		return;
-	}
-	cc = cc_of[op >> 4];
 	if (BPF_SRC(insn->code) == BPF_K && ctx->opts->blind) {
 		emit_load_k(ctx, REG_TMP, insn->k);
 		src = REG_TMP;
@@ -302,8 +526,42 @@ static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
 		emit_alu32_imm8(&ctx->e, X86_CMP, REG_A, (s8)insn->k);
 	else
 		emit_alu32_imm32(&ctx->e, X86_CMP, REG_A, insn->k);
+}
 
-	/* x86 condition codes come in pairs: cc ^ 1 is the negation. */
+/*
+ * The branches of insn @pc, after its comparison: to @t if @cc holds, else
+ * to @f.  x86 condition codes come in pairs: cc ^ 1 is the negation.
+ */
+/*@
+ * requires pc < ctx->len <= SJ_MAXINSNS;
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ * ensures !ctx->e.error && t != pc + 1 ==> pc < t < ctx->len;
+ * ensures !ctx->e.error && f != pc + 1 ==> pc < f < ctx->len;
+ * ensures sj_addrs_ok{Pre}(ctx) && !ctx->e.error && ctx->e.buf != \null ==>
+ *	t == f && t != pc + 1 ==>
+ *	sj_jmp_lands(ctx->e.buf, ctx->e.pos, sj_dist{Pre}(ctx, pc, t));
+ * ensures sj_addrs_ok{Pre}(ctx) && !ctx->e.error && ctx->e.buf != \null ==>
+ *	t != f && t == pc + 1 ==>
+ *	sj_jcc_lands(ctx->e.buf, ctx->e.pos, sj_dist{Pre}(ctx, pc, f));
+ * ensures sj_addrs_ok{Pre}(ctx) && !ctx->e.error && ctx->e.buf != \null ==>
+ *	t != f && t != pc + 1 && f == pc + 1 ==>
+ *	sj_jcc_lands(ctx->e.buf, ctx->e.pos, sj_dist{Pre}(ctx, pc, t));
+ * ensures sj_addrs_ok{Pre}(ctx) && !ctx->e.error && ctx->e.buf != \null ==>
+ *	t != f && t != pc + 1 && f != pc + 1 ==>
+ *	sj_jmp_lands(ctx->e.buf, ctx->e.pos, sj_dist{Pre}(ctx, pc, f));
+ * ensures sj_addrs_ok{Pre}(ctx) && !ctx->e.error && ctx->e.buf != \null ==>
+ *	t != f && t != pc + 1 && f != pc + 1 ==>
+ *	\let n = sj_jmp_len{Pre}(ctx, pc, f);
+ *	sj_jcc_lands(ctx->e.buf, ctx->e.pos - n,
+ *		     sj_dist{Pre}(ctx, pc, t) + n);
+ */
+static void jit_branch(struct jit_ctx *ctx, u32 pc, u8 cc, u32 t, u32 f)
+{
 	if (t == f) {
 		emit_jmp_to(ctx, pc, t);
 	} else if (t == pc + 1) {
@@ -311,11 +569,61 @@ static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
 	} else if (f == pc + 1) {
 		emit_jcc_to(ctx, cc, pc, t, 0);
 	} else {
-		emit_jcc_to(ctx, cc, pc, t, jmp_len(ctx, pc, f));
+		u32 n = jmp_len(ctx, pc, f);
+
+		emit_jcc_to(ctx, cc, pc, t, n);
+		/*@
+		 * assert sj_addrs_ok{Pre}(ctx) && !ctx->e.error &&
+		 *	ctx->e.buf != \null ==>
+		 *	n == sj_jmp_len{Pre}(ctx, pc, f) &&
+		 *	sj_jcc_lands(ctx->e.buf, ctx->e.pos,
+		 *		     sj_dist{Pre}(ctx, pc, t) + n);
+		 */
 		emit_jmp_to(ctx, pc, f);
 	}
 }
 
+/*@
+ * requires pc < ctx->len && insn == ctx->prog + pc;
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
+static void jit_jmp(struct jit_ctx *ctx, u32 pc, const struct sock_filter *insn)
+{
+	static const u8 cc_of[] = {
+		[BPF_JEQ >> 4] = X86_CC_E, [BPF_JGT >> 4] = X86_CC_A,
+		[BPF_JGE >> 4] = X86_CC_AE, [BPF_JSET >> 4] = X86_CC_NE,
+	};
+	u8 op = BPF_OP(insn->code);
+
+	if (op == BPF_JA) {
+		emit_jmp_to(ctx, pc, pc + 1 + insn->k);
+		return;
+	}
+	if (op > BPF_JSET) {
+		ctx->e.error = true;
+		return;
+	}
+	jit_cond(ctx, insn, op);
+	jit_branch(ctx, pc, cc_of[op / 16], pc + 1 + insn->jt,
+		   pc + 1 + insn->jf);
+}
+
+/*@
+ * requires sj_jit_ok(ctx);
+ * requires \valid_read(insn) && \separated(insn, ctx);
+ * requires ctx->e.buf != \null ==>
+ *	\separated(insn, ctx->e.buf + (0 .. ctx->e.cap - 1));
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void jit_ret(struct jit_ctx *ctx, const struct sock_filter *insn)
 {
 	if (BPF_RVAL(insn->code) == BPF_K)
@@ -323,6 +631,15 @@ static void jit_ret(struct jit_ctx *ctx, const struct sock_filter *insn)
 	emit_exit(ctx);
 }
 
+/*@
+ * requires pc < ctx->len && ctx->e.pos == ctx->addrs[pc];
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
 static void jit_insn(struct jit_ctx *ctx, u32 pc)
 {
 	const struct sock_filter *insn = &ctx->prog[pc];
@@ -358,6 +675,40 @@ static void jit_insn(struct jit_ctx *ctx, u32 pc)
  * insn pc only reads addrs[pc + 1 ..], which still hold the previous
  * pass's values.  While emitting, each start must equal addrs[].
  * Return: true if any offset changed.
+ *
+ * What the contracts give together (make prove).  A sizing pass
+ * that ends without error leaves addrs[] in order with addrs[len] the
+ * image's size (sj_addrs_ok: the last sizing pass of sj_jit_compile()
+ * changes nothing, so the emitting pass starts from its offsets).  The
+ * emitting pass calls jit_insn() for insn pc with pos == addrs[pc] (its
+ * precondition), and, ending without error, has changed no offset and
+ * ended at addrs[len]; so insn pc ended at addrs[pc + 1].  For a jump
+ * insn, jit_branch() and emit_jmp_to() guarantee, with sj_addrs_ok, that
+ * each target t of insn pc satisfies pc < t < len, and that the branch
+ * to t (a jmp or jcc, rel8 or rel32, with the bytes it encodes) ending at
+ * offset e has displacement d with e + d == addrs[t] + (E - addrs[pc + 1]),
+ * E the end of insn pc's code: a jmp or lone jcc ends at E, a jcc before
+ * a jmp ends at E minus the jmp's size.  With E == addrs[pc + 1], every
+ * branch of a successful compile lands exactly on addrs[t], ahead of
+ * itself (d >= 0).  Not proved in ACSL: that jit_insn() emits nothing
+ * after the branches of a jump insn (which the code makes plain: they are
+ * its last bytes), and the gathering of the per-insn facts into one
+ * statement over the whole image.
+ */
+/*@
+ * requires sj_jit_ok(ctx) && !ctx->e.error;
+ * requires emitting ==> sj_addrs_ok(ctx);
+ * requires !emitting ==> ctx->e.cap <= SJ_JIT_MAX_IMAGE;
+ * assigns ctx->e.pos, ctx->e.error, ctx->e.buf[0 .. ctx->e.cap - 1],
+ *	ctx->addrs[0 .. ctx->len];
+ * ensures sj_jit_ok(ctx);
+ * ensures ctx->e.buf == \old(ctx->e.buf) && ctx->e.cap == \old(ctx->e.cap);
+ * ensures !ctx->e.error ==> ctx->e.pos == ctx->addrs[ctx->len];
+ * ensures !ctx->e.error ==> sj_addrs_mono(ctx);
+ * ensures !ctx->e.error ==> ctx->addrs[ctx->len] <= SJ_JIT_MAX_IMAGE;
+ * ensures !\result ==> \forall integer i; 0 <= i <= ctx->len ==>
+ *	ctx->addrs[i] == \old(ctx->addrs[i]);
+ * ensures emitting && !ctx->e.error ==> !\result;
  */
 static bool jit_pass(struct jit_ctx *ctx, bool emitting)
 {
@@ -366,6 +717,24 @@ static bool jit_pass(struct jit_ctx *ctx, bool emitting)
 
 	ctx->e.pos = 0;
 	emit_prologue(ctx);
+	/*@
+	 * loop invariant 0 <= pc <= ctx->len;
+	 * loop invariant sj_jit_ok(ctx);
+	 * loop invariant ctx->e.buf == \at(ctx->e.buf, Pre) &&
+	 *	ctx->e.cap == \at(ctx->e.cap, Pre);
+	 * loop invariant !ctx->e.error ==>
+	 *	\forall integer i, j; 0 <= i <= j < pc ==>
+	 *	ctx->addrs[i] <= ctx->addrs[j];
+	 * loop invariant !ctx->e.error ==>
+	 *	\forall integer i; 0 <= i < pc ==> ctx->addrs[i] <= ctx->e.pos;
+	 * loop invariant !changed ==> \forall integer i; 0 <= i <= ctx->len ==>
+	 *	ctx->addrs[i] == \at(ctx->addrs[i], Pre);
+	 * loop invariant emitting && !ctx->e.error ==> !changed;
+	 * loop assigns pc, start, changed, ctx->e.pos, ctx->e.error,
+	 *	ctx->e.buf[0 .. \at(ctx->e.cap, Pre) - 1],
+	 *	ctx->addrs[0 .. \at(ctx->len, Pre)];
+	 * loop variant ctx->len - pc;
+	 */
 	for (pc = 0; pc < ctx->len && !ctx->e.error; pc++) {
 		start = ctx->e.pos;
 		if (start != ctx->addrs[pc]) {
@@ -387,16 +756,46 @@ static bool jit_pass(struct jit_ctx *ctx, bool emitting)
 	return changed;
 }
 
+/*@
+ * requires \valid_read(prog + (0 .. len - 1));
+ * assigns \nothing;
+ */
 static bool uses_scratch(const struct sock_filter *prog, u32 len)
 {
 	u32 pc;
 
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop assigns pc;
+	 * loop variant len - pc;
+	 */
 	for (pc = 0; pc < len; pc++)
 		if (sj_op_flags(prog[pc].code) & (SJ_OP_MEM_RD | SJ_OP_MEM_WR))
 			return true;
 	return false;
 }
 
+/*@
+ * requires \valid(work) && \valid(image_len) && \valid_read(opts);
+ * requires \separated(work, image_len, opts);
+ * requires 1 <= len <= SJ_MAXINSNS ==>
+ *	\valid_read(prog + (0 .. len - 1)) &&
+ *	\separated(prog + (0 .. len - 1), work, image_len);
+ * requires buf != \null ==>
+ *	\valid(buf + (0 .. cap - 1)) &&
+ *	\separated(buf + (0 .. cap - 1), work, image_len, opts);
+ * requires buf != \null && 1 <= len <= SJ_MAXINSNS ==>
+ *	\separated(buf + (0 .. cap - 1), prog + (0 .. len - 1));
+ * assigns work->addrs[0 .. SJ_MAXINSNS], work->passes, *image_len,
+ *	buf[0 .. cap - 1];
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> 1 <= len <= SJ_MAXINSNS;
+ * ensures \result == 0 ==> *image_len == work->addrs[len];
+ * ensures \result == 0 ==> *image_len <= SJ_JIT_MAX_IMAGE;
+ * ensures \result == 0 ==> \forall integer i, j; 0 <= i <= j <= len ==>
+ *	work->addrs[i] <= work->addrs[j];
+ * ensures \result == 0 && buf != \null ==> *image_len <= cap;
+ */
 /**
  * sj_jit_compile() - translate a checked filter into x86-64
  * @prog: the filter, accepted by sj_check()
@@ -419,14 +818,29 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 		.e = { .buf = NULL, .cap = SJ_JIT_MAX_IMAGE },
 		.opts = opts, .prog = prog, .len = len, .addrs = work->addrs,
 	};
-	u32 pc;
+	u32 pc, i;
 
 	if (len == 0 || len > SJ_MAXINSNS)
 		return -1;
 	ctx.frame = uses_scratch(prog, len);
+	/*@
+	 * loop invariant 0 <= pc <= len + 1;
+	 * loop assigns pc, work->addrs[0 .. len];
+	 * loop variant len + 1 - pc;
+	 */
 	for (pc = 0; pc <= len; pc++)
 		work->addrs[pc] = SJ_JIT_PROLOGUE_MAX + pc * SJ_JIT_INSN_MAX;
 
+	/*@
+	 * loop invariant 1 <= work->passes <= 2 * len + 3;
+	 * loop invariant sj_jit_ok(&ctx) && !ctx.e.error;
+	 * loop invariant ctx.e.buf == \null && ctx.e.cap == SJ_JIT_MAX_IMAGE;
+	 * loop invariant ctx.addrs == &work->addrs[0] && ctx.len == len &&
+	 *	ctx.prog == prog && ctx.opts == opts;
+	 * loop assigns work->passes, ctx.e.pos, ctx.e.error,
+	 *	work->addrs[0 .. len];
+	 * loop variant 2 * len + 3 - work->passes;
+	 */
 	for (work->passes = 1; jit_pass(&ctx, false); work->passes++)
 		if (ctx.e.error || work->passes > 2 * len + 2)
 			return -1;
@@ -443,6 +857,13 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 	jit_pass(&ctx, true);
 	if (ctx.e.error || ctx.e.pos != *image_len)
 		return -1;
-	memset(buf + ctx.e.pos, 0xcc, cap - ctx.e.pos);
+	/* int3 to the end: a loop, as memset() would need a cast to char *. */
+	/*@
+	 * loop invariant ctx.e.pos <= i <= cap;
+	 * loop assigns i, buf[ctx.e.pos .. cap - 1];
+	 * loop variant cap - i;
+	 */
+	for (i = ctx.e.pos; i < cap; i++)
+		buf[i] = 0xcc;
 	return 0;
 }

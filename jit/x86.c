@@ -6,6 +6,14 @@
  */
 #include "x86.h"
 
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 1;
+ * ensures !e->error && e->buf != \null ==> e->buf[\old(e->pos)] == b;
+ */
 void emit_u8(struct sj_emit *e, u8 b)
 {
 	if (e->error)
@@ -19,6 +27,15 @@ void emit_u8(struct sj_emit *e, u8 b)
 	e->pos++;
 }
 
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 4;
+ * ensures !e->error && e->buf != \null ==>
+ *	sj_le32(e->buf, \old(e->pos), v);
+ */
 void emit_u32(struct sj_emit *e, u32 v)
 {
 	emit_u8(e, v & 0xff);
@@ -28,22 +45,43 @@ void emit_u32(struct sj_emit *e, u32 v)
 }
 
 /* A field out of range is an emitter bug: fail the image, never mis-encode. */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 1;
+ */
 void emit_modrm(struct sj_emit *e, u8 mod, u8 reg, u8 rm)
 {
 	if (mod > 3 || reg > 7 || rm > 7) {
 		e->error = true;
 		return;
 	}
-	emit_u8(e, (u8)(mod << 6 | reg << 3 | rm));
+	emit_u8(e, (u8)((u32)mod << 6 | (u32)reg << 3 | rm));
 }
 
 /* push %rbp */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 1;
+ */
 void emit_push64_rbp(struct sj_emit *e)
 {
 	emit_u8(e, 0x55);
 }
 
 /* mov %rsp, %rbp */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 3;
+ */
 void emit_mov64_rsp_rbp(struct sj_emit *e)
 {
 	emit_u8(e, 0x48);
@@ -52,6 +90,13 @@ void emit_mov64_rsp_rbp(struct sj_emit *e)
 }
 
 /* sub $imm8, %rsp */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 4;
+ */
 void emit_sub64_imm8_rsp(struct sj_emit *e, u8 imm)
 {
 	if (imm > 127) {
@@ -65,24 +110,52 @@ void emit_sub64_imm8_rsp(struct sj_emit *e, u8 imm)
 }
 
 /* leave */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 1;
+ */
 void emit_leave(struct sj_emit *e)
 {
 	emit_u8(e, 0xc9);
 }
 
 /* ret */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 1;
+ */
 void emit_ret(struct sj_emit *e)
 {
 	emit_u8(e, 0xc3);
 }
 
 /* int3 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 1;
+ */
 void emit_int3(struct sj_emit *e)
 {
 	emit_u8(e, 0xcc);
 }
 
 /* mov $imm32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 5;
+ */
 void emit_mov32_imm32(struct sj_emit *e, u8 dst, u32 imm)
 {
 	if (dst > 7) {
@@ -94,6 +167,13 @@ void emit_mov32_imm32(struct sj_emit *e, u8 dst, u32 imm)
 }
 
 /* mov %src32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ */
 void emit_mov32_reg(struct sj_emit *e, u8 dst, u8 src)
 {
 	emit_u8(e, 0x89);
@@ -103,6 +183,13 @@ void emit_mov32_reg(struct sj_emit *e, u8 dst, u8 src)
 /*
  * Memory operands use mod = 1 (disp8).  rm = 4 would need a SIB byte and
  * rm = 5 with mod = 0 means rip-relative: neither is ever emitted.
+ */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
  */
 static void emit_modrm_disp8(struct sj_emit *e, u8 reg, u8 base, s8 disp)
 {
@@ -115,6 +202,13 @@ static void emit_modrm_disp8(struct sj_emit *e, u8 reg, u8 base, s8 disp)
 }
 
 /* mov disp8(%base), %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 3;
+ */
 void emit_mov32_load_disp8(struct sj_emit *e, u8 dst, u8 base, s8 disp)
 {
 	emit_u8(e, 0x8b);
@@ -122,6 +216,13 @@ void emit_mov32_load_disp8(struct sj_emit *e, u8 dst, u8 base, s8 disp)
 }
 
 /* mov %src32, disp8(%base) */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 3;
+ */
 void emit_mov32_store_disp8(struct sj_emit *e, u8 base, s8 disp, u8 src)
 {
 	emit_u8(e, 0x89);
@@ -129,6 +230,13 @@ void emit_mov32_store_disp8(struct sj_emit *e, u8 base, s8 disp, u8 src)
 }
 
 /* add/or/and/sub/xor/cmp $imm8 (sign-extended), %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 3;
+ */
 void emit_alu32_imm8(struct sj_emit *e, u8 op, u8 dst, s8 imm)
 {
 	emit_u8(e, 0x83);
@@ -137,6 +245,13 @@ void emit_alu32_imm8(struct sj_emit *e, u8 op, u8 dst, s8 imm)
 }
 
 /* add/or/and/sub/xor/cmp $imm32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ */
 void emit_alu32_imm32(struct sj_emit *e, u8 op, u8 dst, u32 imm)
 {
 	emit_u8(e, 0x81);
@@ -145,17 +260,31 @@ void emit_alu32_imm32(struct sj_emit *e, u8 op, u8 dst, u32 imm)
 }
 
 /* add/or/and/sub/xor/cmp %src32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ */
 void emit_alu32_reg(struct sj_emit *e, u8 op, u8 dst, u8 src)
 {
 	if (op > 7) {
 		e->error = true;
 		return;
 	}
-	emit_u8(e, (u8)(op << 3 | 0x01));
+	emit_u8(e, (u8)((u32)op << 3 | 0x01));
 	emit_modrm(e, 3, src, dst);
 }
 
 /* imul $imm32, %src32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ */
 void emit_imul32_imm32(struct sj_emit *e, u8 dst, u8 src, u32 imm)
 {
 	emit_u8(e, 0x69);
@@ -164,6 +293,13 @@ void emit_imul32_imm32(struct sj_emit *e, u8 dst, u8 src, u32 imm)
 }
 
 /* imul %src32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 3;
+ */
 void emit_imul32_reg(struct sj_emit *e, u8 dst, u8 src)
 {
 	emit_u8(e, 0x0f);
@@ -172,6 +308,13 @@ void emit_imul32_reg(struct sj_emit *e, u8 dst, u8 src)
 }
 
 /* div %src32 (unsigned %edx:%eax / %src32) */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ */
 void emit_div32_reg(struct sj_emit *e, u8 src)
 {
 	emit_u8(e, 0xf7);
@@ -179,6 +322,13 @@ void emit_div32_reg(struct sj_emit *e, u8 src)
 }
 
 /* neg %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ */
 void emit_neg32_reg(struct sj_emit *e, u8 dst)
 {
 	emit_u8(e, 0xf7);
@@ -186,6 +336,13 @@ void emit_neg32_reg(struct sj_emit *e, u8 dst)
 }
 
 /* shl/shr $imm8, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 3;
+ */
 void emit_shift32_imm8(struct sj_emit *e, u8 op, u8 dst, u8 count)
 {
 	if (count > 31) {
@@ -198,6 +355,13 @@ void emit_shift32_imm8(struct sj_emit *e, u8 op, u8 dst, u8 count)
 }
 
 /* shl/shr %cl, %dst32 (the CPU masks the count to 5 bits) */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ */
 void emit_shift32_cl(struct sj_emit *e, u8 op, u8 dst)
 {
 	emit_u8(e, 0xd3);
@@ -205,6 +369,13 @@ void emit_shift32_cl(struct sj_emit *e, u8 op, u8 dst)
 }
 
 /* test %src32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ */
 void emit_test32_reg(struct sj_emit *e, u8 dst, u8 src)
 {
 	emit_u8(e, 0x85);
@@ -212,6 +383,13 @@ void emit_test32_reg(struct sj_emit *e, u8 dst, u8 src)
 }
 
 /* test $imm32, %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ */
 void emit_test32_imm32(struct sj_emit *e, u8 dst, u32 imm)
 {
 	emit_u8(e, 0xf7);
@@ -220,6 +398,17 @@ void emit_test32_imm32(struct sj_emit *e, u8 dst, u32 imm)
 }
 
 /* jcc rel8 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ * ensures !e->error ==> cc <= 15;
+ * ensures !e->error && e->buf != \null ==>
+ *	e->buf[\old(e->pos)] == 0x70 + cc &&
+ *	e->buf[\old(e->pos) + 1] == (u8)disp;
+ */
 void emit_jcc_rel8(struct sj_emit *e, u8 cc, s8 disp)
 {
 	if (cc > 15) {
@@ -231,6 +420,18 @@ void emit_jcc_rel8(struct sj_emit *e, u8 cc, s8 disp)
 }
 
 /* jcc rel32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ * ensures !e->error ==> cc <= 15;
+ * ensures !e->error && e->buf != \null ==>
+ *	e->buf[\old(e->pos)] == 0x0f &&
+ *	e->buf[\old(e->pos) + 1] == 0x80 + cc &&
+ *	sj_le32(e->buf, \old(e->pos) + 2, (u32)disp);
+ */
 void emit_jcc_rel32(struct sj_emit *e, u8 cc, s32 disp)
 {
 	if (cc > 15) {
@@ -243,6 +444,16 @@ void emit_jcc_rel32(struct sj_emit *e, u8 cc, s32 disp)
 }
 
 /* jmp rel8 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 2;
+ * ensures !e->error && e->buf != \null ==>
+ *	e->buf[\old(e->pos)] == 0xeb &&
+ *	e->buf[\old(e->pos) + 1] == (u8)disp;
+ */
 void emit_jmp_rel8(struct sj_emit *e, s8 disp)
 {
 	emit_u8(e, 0xeb);
@@ -250,6 +461,16 @@ void emit_jmp_rel8(struct sj_emit *e, s8 disp)
 }
 
 /* jmp rel32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 5;
+ * ensures !e->error && e->buf != \null ==>
+ *	e->buf[\old(e->pos)] == 0xe9 &&
+ *	sj_le32(e->buf, \old(e->pos) + 1, (u32)disp);
+ */
 void emit_jmp_rel32(struct sj_emit *e, s32 disp)
 {
 	emit_u8(e, 0xe9);

@@ -46,6 +46,20 @@ struct sj_emit {
 	bool error;
 };
 
+/*@
+ * // The emitter can go on: pos within cap and, when emitting, the
+ * // buffer valid and apart from the emitter itself.
+ * predicate sj_emit_ok{L}(struct sj_emit *e) =
+ *	\valid(e) && e->pos <= e->cap &&
+ *	(e->buf != \null ==> \valid(e->buf + (0 .. e->cap - 1)) &&
+ *		\separated(e, e->buf + (0 .. e->cap - 1)));
+ *
+ * // b[q .. q + 3] hold v little-endian.
+ * predicate sj_le32{L}(u8 *b, integer q, integer v) =
+ *	b[q] == (v & 0xff) && b[q + 1] == ((v >> 8) & 0xff) &&
+ *	b[q + 2] == ((v >> 16) & 0xff) && b[q + 3] == ((v >> 24) & 0xff);
+ */
+
 void emit_u8(struct sj_emit *e, u8 b);
 void emit_u32(struct sj_emit *e, u32 v);
 void emit_modrm(struct sj_emit *e, u8 mod, u8 reg, u8 rm);

@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make prove`: Frama-C WP (with -wp-rte: overflow, bounds, division, shift
 # goals) over the shared code exactly as the module compiles it, against
-# the ACSL contracts written beside it in verifier/.  Two runs:
+# the ACSL contracts written beside it.  The runs:
 #
-#  code   every function of the checker and sj_interp_words(), the opcode
-#         table known only through its type (-wp-no-init-const);
-#  table  sj_op_decode(), which compares sj_ops[] (insn.c, read through
-#         its initializer) with its specification code by code, and the
-#         arithmetic lemmas, by enumeration (-wp-auto wp:range).
+#  checker  every function of the checker and sj_interp_words(), the
+#           opcode table known only through its type (-wp-no-init-const);
+#  table    sj_op_decode(), which compares sj_ops[] (insn.c, read through
+#           its initializer) with its specification code by code;
+#  lemmas   the arithmetic lemmas, by enumeration (-wp-auto wp:range);
+#  emitter  jit/x86.c and jit/jit.c: no write outside the buffer, no
+#           runtime error, termination, the branch contracts;
+#  validator validator/decode.c and validator/validate.c: sj_validate()
+#           and all it calls, memory-safe and terminating on any bytes.
 #
 # Prints one line "WP: proved X / Y goals" and fails unless X = Y.  The
 # logs are in build/prove/.
@@ -49,31 +53,29 @@ EOC
 # Userspace headers for what sj_env.h includes; proofs/cpp.sh reads the
 # ACSL written in kernel comment style.
 fc=(frama-c -cpp-command "proofs/cpp.sh %1 %2 %args" -cpp-frama-c-compliant
-    -cpp-extra-args="-Iuapi -Iverifier -idirafter /usr/include -idirafter /usr/include/$(gcc -print-multiarch)"
-    verifier/insn.c verifier/check.c verifier/interp.c
-    -wp -wp-rte -wp-par 2 -wp-prover cvc4,z3 -wp-out "$out/wp"
-    -kernel-warn-key annot-error=abort -wp-msg-key shell)
+    -cpp-extra-args="-Iuapi -Iverifier -Ijit -idirafter /usr/include -idirafter /usr/include/$(gcc -print-multiarch)"
+    -wp -wp-rte -wp-par 2 -kernel-warn-key annot-error=abort
+    -wp-msg-key shell)
+checker=(verifier/insn.c verifier/check.c verifier/interp.c)
 
 code_fct=check_length,check_opcode,check_jump,check_operand,check_insns
 code_fct+=,check_final_ret,check_scratch,data_field,compute_facts,reject
+code_fct+=,check_slot_facts,has_slot,slots_within
 code_fct+=,sj_check,sj_op_flags,sj_is_seccomp_op,alu,jump_taken
 code_fct+=,sj_interp_words
 
-start=$SECONDS
-"${fc[@]}" -wp-fct "$code_fct" -wp-no-init-const -wp-timeout 5 \
-	>"$out/code.log" 2>&1
-"${fc[@]}" -wp-fct sj_op_decode -wp-init-const -wp-prover z3-plain \
-	-wp-timeout 2 -wp-auto wp:range >"$out/table.log" 2>&1
-"${fc[@]}" -wp-prop=@lemma -wp-timeout 2 -wp-auto wp:range,wp:bitrange \
-	>"$out/lemmas.log" 2>&1
-
 proved=0
 total=0
-for log in code table lemmas; do
-	line=$(grep -E '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$out/$log.log")
+# run NAME FRAMA-C-ARGS...: one WP run, its log in $out/NAME.log.
+run() {
+	local name=$1 log=$out/$1.log line x y t0=$SECONDS
+
+	shift
+	"${fc[@]}" -wp-out "$out/wp-$name" "$@" >"$log" 2>&1
+	line=$(grep -E '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$log")
 	if [ -z "$line" ]; then
-		echo "prove: the $log run did not finish (see $out/$log.log)" >&2
-		tail -n 20 "$out/$log.log" >&2
+		echo "prove: the $name run did not finish (see $log)" >&2
+		tail -n 20 "$log" >&2
 		echo "WP: proved 0 / 0 goals"
 		exit 1
 	fi
@@ -81,8 +83,20 @@ for log in code table lemmas; do
 	proved=$((proved + x))
 	total=$((total + y))
 	grep -hE '^\[wp\] \[[A-Za-z0-9 .()]+\] Goal .*: (Failed|Timeout|Unknown)|^\[wp\] \[Failed\] Goal' \
-		"$out/$log.log" | sed 's/^\[wp\] /prove: not proved: /' >&2
-done
+		"$log" | sed 's/^\[wp\] /prove: not proved: /' >&2
+	echo "prove: $name: $x / $y goals, $((SECONDS - t0)) s" >&2
+}
+
+start=$SECONDS
+run checker "${checker[@]}" -wp-fct "$code_fct" -wp-no-init-const \
+	-wp-prover cvc4,z3 -wp-timeout 5
+run table "${checker[@]}" -wp-fct sj_op_decode -wp-init-const \
+	-wp-prover z3-plain -wp-timeout 2 -wp-auto wp:range
+run lemmas "${checker[@]}" -wp-prop=@lemma -wp-prover cvc4,z3 \
+	-wp-timeout 2 -wp-auto wp:range,wp:bitrange
+run emitter jit/x86.c jit/jit.c -wp-prover cvc4,z3 -wp-timeout 10
+run validator validator/decode.c validator/validate.c \
+	-wp-prover z3-plain,cvc4 -wp-timeout 5
 echo "prove: $((SECONDS - start)) s, logs in $out/" >&2
 echo "WP: proved $proved / $total goals"
 [ "$proved" -eq "$total" ]

@@ -90,6 +90,28 @@ struct vctx {
 /*@ predicate has_res(struct vctx *c) = \valid(c) && \valid(c->res) && \separated(c, c->res); */
 /*@ predicate in(integer len, integer o, integer n) = 0 < len && o + len <= n; */
 /*@ predicate at(struct vctx *c, integer end) = ok(c) && end == c->code_len; */
+/*
+ * ...and for the lift: a program readable for its length, whatever its
+ * instructions; scratch instructions (d) and lifts (l) of the caller's that
+ * nothing else aliases.
+ */
+/*@
+ * predicate prg(struct vctx *c) = 0 < c->len <= SJ_VAL_MAXINSNS &&
+ *	\valid_read(c->prog + (0 .. c->len - 1));
+ */
+/*@ predicate lifting(struct vctx *c) = ok(c) && prg(c); */
+/*@
+ * predicate scratch(struct vctx *c, struct sj_vx_insn *d) =
+ *	\valid(d) && \separated(d, c, c->res, c->w);
+ */
+/*@
+ * predicate lout(struct vctx *c, struct bpf_lifted *l) =
+ *	\valid(l) && \separated(l, c, c->res, c->w);
+ */
+/*@
+ * predicate wout(struct vctx *c, struct bpf_want *w) =
+ *	\valid(w) && \separated(w, c, c->res, c->w);
+ */
 
 /*@ requires has_res(c); assigns *c->res; ensures \result == -1; */
 static int fail(struct vctx *c, u32 reason, u32 off)
@@ -102,23 +124,16 @@ static int fail(struct vctx *c, u32 reason, u32 off)
 
 /* --- the program side ----------------------------------------------------- */
 
-/*
- * prog[i] as the lift will be compared with it.  Only seccomp's opcodes are
- * known; jumps must stay in the program and M[] indices below 16, so that
- * every index used later is in range even for a program nobody checked.
- */
-static int want_of(struct vctx *c, u32 i, struct bpf_want *w)
-{
-	const struct sock_filter *p = &c->prog[i];
-	u32 room = c->len - i - 1;	/* instructions after i */
+/* The opcodes seccomp knows, by what want_of() makes of them. */
+enum want_form { W_BAD, W_PLAIN, W_LEN, W_MEM, W_X, W_JA, W_COND };
 
-	w->code = p->code;
-	w->k = p->k;
-	w->jt = 0;
-	w->jf = 0;
-	w->len = false;
-	w->branches = 0;
-	switch (p->code) {
+/*@
+ * assigns \nothing;
+ * ensures \result == W_JA <==> code == (BPF_JMP | BPF_JA);
+ */
+static enum want_form want_form(u16 code)
+{
+	switch (code) {
 	case BPF_LD | BPF_W | BPF_ABS:
 	case BPF_LD | BPF_IMM:
 	case BPF_LDX | BPF_IMM:
@@ -132,18 +147,15 @@ static int want_of(struct vctx *c, u32 i, struct bpf_want *w)
 	case BPF_ALU | BPF_LSH | BPF_K:
 	case BPF_ALU | BPF_RSH | BPF_K:
 	case BPF_RET | BPF_K:
-		return 0;
+		return W_PLAIN;
 	case BPF_LD | BPF_W | BPF_LEN:
 	case BPF_LDX | BPF_W | BPF_LEN:
-		w->code = BPF_CLASS(p->code) | BPF_IMM;
-		w->k = 64;	/* sizeof(struct seccomp_data) */
-		w->len = true;
-		return 0;
+		return W_LEN;
 	case BPF_LD | BPF_MEM:
 	case BPF_LDX | BPF_MEM:
 	case BPF_ST:
 	case BPF_STX:
-		return p->k < 16 ? 0 : fail(c, SJ_VAL_E_PROG, c->pos);
+		return W_MEM;
 	case BPF_ALU | BPF_ADD | BPF_X:
 	case BPF_ALU | BPF_SUB | BPF_X:
 	case BPF_ALU | BPF_MUL | BPF_X:
@@ -157,10 +169,9 @@ static int want_of(struct vctx *c, u32 i, struct bpf_want *w)
 	case BPF_RET | BPF_A:
 	case BPF_MISC | BPF_TAX:
 	case BPF_MISC | BPF_TXA:
-		w->k = 0;
-		return 0;
+		return W_X;
 	case BPF_JMP | BPF_JA:
-		return p->k < room ? 0 : fail(c, SJ_VAL_E_PROG, c->pos);
+		return W_JA;
 	case BPF_JMP | BPF_JEQ | BPF_K:
 	case BPF_JMP | BPF_JGT | BPF_K:
 	case BPF_JMP | BPF_JGE | BPF_K:
@@ -169,24 +180,70 @@ static int want_of(struct vctx *c, u32 i, struct bpf_want *w)
 	case BPF_JMP | BPF_JGT | BPF_X:
 	case BPF_JMP | BPF_JGE | BPF_X:
 	case BPF_JMP | BPF_JSET | BPF_X:
-		if (p->jt >= room || p->jf >= room)
-			return fail(c, SJ_VAL_E_PROG, c->pos);
-		if (BPF_SRC(p->code) == BPF_X)
-			w->k = 0;
-		w->jt = p->jt;
-		w->jf = p->jf;
-		if (w->jt == w->jf)
-			w->branches = w->jt ? 1 : 0;
-		else
-			w->branches = w->jt && w->jf ? 2 : 1;
-		return 0;
+		return W_COND;
 	default:
-		return fail(c, SJ_VAL_E_PROG, c->pos);
+		return W_BAD;
 	}
+}
+
+/*
+ * prog[i] as the lift will be compared with it.  Only seccomp's opcodes are
+ * known; jumps must stay in the program and M[] indices below 16, so that
+ * every index used later is in range even for a program nobody checked.
+ */
+/*@
+ * requires lifting(c) && i < c->len && wout(c, w);
+ * assigns *w, *c->res;
+ * ensures !\result ==> i + 1 + w->jt <= c->len;
+ * ensures !\result ==> i + 1 + w->jf <= c->len;
+ * ensures !\result && w->code == (BPF_JMP | BPF_JA) ==>
+ *	i + 1 + w->k < c->len;
+ */
+static int want_of(struct vctx *c, u32 i, struct bpf_want *w)
+{
+	u16 code = c->prog[i].code;
+	u32 k = c->prog[i].k;
+	u8 jt = c->prog[i].jt, jf = c->prog[i].jf;
+	u32 room = c->len - i - 1;	/* instructions after i */
+	enum want_form form = want_form(code);
+	bool known = true;
+
+	w->code = code;
+	w->k = k;
+	w->jt = 0;
+	w->jf = 0;
+	w->len = false;
+	w->branches = 0;
+	if (form == W_LEN) {
+		w->code = code == (BPF_LD | BPF_W | BPF_LEN) ?
+			  BPF_LD | BPF_IMM : BPF_LDX | BPF_IMM;
+		w->k = 64;	/* sizeof(struct seccomp_data) */
+		w->len = true;
+	} else if (form == W_MEM) {
+		known = k < 16;
+	} else if (form == W_X) {
+		w->k = 0;
+	} else if (form == W_JA) {
+		known = k < room;
+	} else if (form == W_COND) {
+		known = jt < room && jf < room;
+		if (BPF_SRC(code) == BPF_X)
+			w->k = 0;
+		w->jt = jt;
+		w->jf = jf;
+		if (jt == jf)
+			w->branches = jt ? 1 : 0;
+		else
+			w->branches = jt && jf ? 2 : 1;
+	} else if (form == W_BAD) {
+		known = false;
+	}
+	return known ? 0 : fail(c, SJ_VAL_E_PROG, c->pos);
 }
 
 /* --- reading native code ------------------------------------------------- */
 
+/*@ requires ok(c) && scratch(c, d); assigns *d; */
 static int peek(struct vctx *c, struct sj_vx_insn *d)
 {
 	if (c->pos >= c->code_len) {
@@ -197,6 +254,7 @@ static int peek(struct vctx *c, struct sj_vx_insn *d)
 }
 
 /* The instruction at the cursor, which moves past it. */
+/*@ requires ok(c) && scratch(c, d); assigns *d, c->pos, *c->res; */
 static int take(struct vctx *c, struct sj_vx_insn *d)
 {
 	if (c->pos >= c->code_len)
@@ -208,6 +266,7 @@ static int take(struct vctx *c, struct sj_vx_insn *d)
 }
 
 /* take(), and the instruction must be @kind. */
+/*@ requires ok(c) && scratch(c, d); assigns *d, c->pos, *c->res; */
 static int take_kind(struct vctx *c, struct sj_vx_insn *d, u8 kind, u32 reason)
 {
 	u32 at = c->pos;
@@ -218,6 +277,7 @@ static int take_kind(struct vctx *c, struct sj_vx_insn *d, u8 kind, u32 reason)
 }
 
 /* xor %reg, %reg */
+/*@ requires \valid_read(d); assigns \nothing; */
 static bool is_clear(const struct sj_vx_insn *d, u8 reg)
 {
 	return d->kind == SJ_VX_ALU_RR && d->op == SJ_VX_XOR &&
@@ -227,6 +287,10 @@ static bool is_clear(const struct sj_vx_insn *d, u8 reg)
 /*
  * Where the branch @d at @at lands: forward (displacement >= 0, so beyond
  * the branch itself) and inside the image.
+ */
+/*@
+ * requires has_res(c) && \valid_read(d) && \valid(target);
+ * assigns *target, *c->res;
  */
 static int branch_target(struct vctx *c, const struct sj_vx_insn *d, u32 at,
 			 u32 *target)
@@ -249,6 +313,7 @@ static u64 thunk_dest(const struct vctx *c, u32 end, s32 disp)
 /* --- lifting --------------------------------------------------------------- */
 
 /* push %rbp; mov %rsp, %rbp; [sub $64, %rsp]; xor %eax, %eax; xor %ecx, %ecx */
+/*@ requires ok(c); assigns c->pos, c->frame, *c->res; */
 static int lift_prologue(struct vctx *c)
 {
 	struct sj_vx_insn d;
@@ -274,6 +339,7 @@ static int lift_prologue(struct vctx *c)
 }
 
 /* leave; ret; int3 -- or leave; jmp <the return thunk>; int3 */
+/*@ requires ok(c); assigns c->pos, *c->res; */
 static int lift_exit(struct vctx *c)
 {
 	struct sj_vx_insn d;
@@ -299,6 +365,11 @@ static int lift_exit(struct vctx *c)
  * a ^ key if xor $key, %reg follows.  Every key must be the same non-zero
  * value: a zero key would leave the filter's constant in the image.
  */
+/*@
+ * requires ok(c) && \valid_read(mov) && \valid(k) && \valid(plain);
+ * requires \separated(k, plain, c, c->res, c->w);
+ * assigns c->pos, c->have_key, c->key, *c->res, *k, *plain;
+ */
 static int lift_const(struct vctx *c, const struct sj_vx_insn *mov, u32 *k,
 		      bool *plain)
 {
@@ -320,6 +391,7 @@ static int lift_const(struct vctx *c, const struct sj_vx_insn *mov, u32 *k,
 }
 
 /* The BPF_ALU operation of an x86 ALU /digit (cmp is not one). */
+/*@ assigns \nothing; */
 static u16 bpf_alu_op(u8 op)
 {
 	switch (op) {
@@ -341,6 +413,7 @@ static u16 bpf_alu_op(u8 op)
  * whether it jumps when that condition holds (@taken) or when it does not.
  * Return: 0, or -1 for a condition code that is neither.
  */
+/*@ requires \valid(op) && \valid(taken); assigns *op, *taken; */
 static int cond_of(bool test, u8 cc, u16 *op, bool *taken)
 {
 	if (test) {
@@ -375,6 +448,10 @@ static int cond_of(bool test, u8 cc, u16 *op, bool *taken)
  * targets are the next instruction.  One: jmp (jt == jf), or jcc with the
  * next instruction on the other side.  Two: jcc, then jmp for the other
  * side.
+ */
+/*@
+ * requires ok(c) && \valid_read(w) && lout(c, l);
+ * assigns c->pos, *c->res, *l;
  */
 static int lift_cond(struct vctx *c, const struct bpf_want *w, bool test,
 		     bool src_x, struct bpf_lifted *l)
@@ -424,6 +501,7 @@ static int lift_cond(struct vctx *c, const struct bpf_want *w, bool test,
  *	1: xor %edx, %edx; div %ecx
  * (the test at the cursor's left).  %edx cleared makes the quotient fit.
  */
+/*@ requires ok(c) && lout(c, l); assigns c->pos, *c->res, *l; */
 static int lift_div_x(struct vctx *c, struct bpf_lifted *l)
 {
 	struct sj_vx_insn d;
@@ -452,6 +530,10 @@ static int lift_div_x(struct vctx *c, struct bpf_lifted *l)
 }
 
 /* What uses a constant held in %esi (the mov at the cursor's left). */
+/*@
+ * requires ok(c) && \valid_read(w) && lout(c, l);
+ * assigns c->pos, *c->res, *l;
+ */
 static int lift_esi_use(struct vctx *c, const struct bpf_want *w,
 			struct bpf_lifted *l)
 {
@@ -488,6 +570,10 @@ static int lift_esi_use(struct vctx *c, const struct bpf_want *w,
 }
 
 /* mov $imm, %reg (at the cursor's left) and what follows it. */
+/*@
+ * requires ok(c) && \valid_read(w) && \valid_read(mov) && lout(c, l);
+ * assigns c->pos, c->have_key, c->key, *c->res, *l;
+ */
 static int lift_mov_imm(struct vctx *c, const struct bpf_want *w,
 			const struct sj_vx_insn *mov, struct bpf_lifted *l)
 {
@@ -495,8 +581,7 @@ static int lift_mov_imm(struct vctx *c, const struct bpf_want *w,
 
 	if (lift_const(c, mov, &l->k, &l->plain))
 		return -1;
-	switch (mov->dst) {
-	case SJ_VX_EAX:
+	if (mov->dst == SJ_VX_EAX) {
 		/* ret #k, or ld #k followed by ret a: the program says which */
 		if (BPF_CLASS(w->code) == BPF_RET && !peek(c, &d) &&
 		    d.kind == SJ_VX_LEAVE) {
@@ -505,15 +590,16 @@ static int lift_mov_imm(struct vctx *c, const struct bpf_want *w,
 		}
 		l->code = BPF_LD | BPF_IMM;
 		return 0;
-	case SJ_VX_ECX:
+	}
+	if (mov->dst == SJ_VX_ECX) {
 		l->code = BPF_LDX | BPF_IMM;
 		return 0;
-	default:
-		return lift_esi_use(c, w, l);
 	}
+	return lift_esi_use(c, w, l);
 }
 
 /* mov d8(%rdi), %eax: ld [d8]; mov d8(%rbp), %eax / %ecx: ld / ldx M[]. */
+/*@ requires has_res(c) && \valid_read(d) && lout(c, l); assigns *c->res, *l; */
 static int lift_load(struct vctx *c, const struct sj_vx_insn *d, u32 at,
 		     struct bpf_lifted *l)
 {
@@ -535,6 +621,7 @@ static int lift_load(struct vctx *c, const struct sj_vx_insn *d, u32 at,
 }
 
 /* mov %eax / %ecx, d8(%rbp): st / stx M[]. */
+/*@ requires has_res(c) && \valid_read(d) && lout(c, l); assigns *c->res, *l; */
 static int lift_store(struct vctx *c, const struct sj_vx_insn *d, u32 at,
 		      struct bpf_lifted *l)
 {
@@ -551,6 +638,10 @@ static int lift_store(struct vctx *c, const struct sj_vx_insn *d, u32 at,
  * One BPF instruction from the native code at the cursor.  The opcode of
  * the first native instruction decides the BPF class; @w is consulted only
  * for the ambiguities listed at the top of this file.
+ */
+/*@
+ * requires ok(c) && \valid_read(w) && lout(c, l);
+ * assigns c->pos, c->have_key, c->key, *c->res, *l;
  */
 static int lift_insn(struct vctx *c, const struct bpf_want *w,
 		     struct bpf_lifted *l)
@@ -635,6 +726,11 @@ static int lift_insn(struct vctx *c, const struct bpf_want *w,
 }
 
 /* Lifted and wanted must be the same instruction; keep the targets. */
+/*@
+ * requires lifting(c) && c->insn < c->len;
+ * requires \valid_read(w) && \valid_read(l);
+ * assigns *c->res, c->w->target[c->insn][0 .. 1];
+ */
 static int compare(struct vctx *c, const struct bpf_want *w,
 		   const struct bpf_lifted *l, u32 at)
 {
@@ -658,11 +754,17 @@ static int compare(struct vctx *c, const struct bpf_want *w,
 }
 
 /* Every lifted target must be where the program's target starts. */
+/*@ requires lifting(c); assigns c->insn, *c->res; */
 static int check_targets(struct vctx *c)
 {
 	struct bpf_want w;
 	u32 i;
 
+	/*@
+	 * loop invariant 0 <= i <= c->len;
+	 * loop assigns i, w, c->insn, *c->res;
+	 * loop variant c->len - i;
+	 */
 	for (i = 0; i < c->len; i++) {
 		c->insn = i;
 		if (want_of(c, i, &w))
@@ -678,6 +780,10 @@ static int check_targets(struct vctx *c)
 	return 0;
 }
 
+/*@
+ * requires lifting(c);
+ * assigns c->insn, c->pos, c->frame, c->have_key, c->key, *c->res, *c->w;
+ */
 static int lift_program(struct vctx *c)
 {
 	struct bpf_want w;
@@ -687,6 +793,12 @@ static int lift_program(struct vctx *c)
 	c->insn = SJ_VAL_NO_INSN;
 	if (lift_prologue(c))
 		return -1;
+	/*@
+	 * loop invariant 0 <= i <= c->len;
+	 * loop assigns i, at, w, l, c->insn, c->pos, c->have_key, c->key,
+	 *	*c->res, *c->w;
+	 * loop variant c->len - i;
+	 */
 	for (i = 0; i < c->len; i++) {
 		c->insn = i;
 		if (want_of(c, i, &w))
@@ -832,11 +944,12 @@ static u32 safe_step(struct vctx *c, struct sj_vx_insn d, u32 off,
 		s->state = S_BODY;
 		return 0;
 	default:
-		mark(c->w->landing, off);
-		if (d.kind == SJ_VX_LEAVE)
-			s->state = S_RET;
-		return safe_body(c, d, off, s->frame);
+		break;
 	}
+	mark(c->w->landing, off);
+	if (d.kind == SJ_VX_LEAVE)
+		s->state = S_RET;
+	return safe_body(c, d, off, s->frame);
 }
 
 /*@ requires ok(c); assigns *c->res, *c->w; */
@@ -867,12 +980,22 @@ static int safety_pass(struct vctx *c)
 }
 
 /* The BPF instruction whose native code holds @off (the lift passed). */
+/*@
+ * requires \valid_read(c) && \valid_read(c->w);
+ * requires 0 < c->len <= SJ_VAL_MAXINSNS;
+ * assigns \nothing;
+ */
 static u32 insn_at(const struct vctx *c, u32 off)
 {
 	u32 lo = 0, hi = c->len, mid;
 
 	if (off < c->w->start[0])
 		return SJ_VAL_NO_INSN;
+	/*@
+	 * loop invariant 0 <= lo < hi <= c->len;
+	 * loop assigns lo, hi, mid;
+	 * loop variant hi - lo;
+	 */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
 		if (c->w->start[mid] <= off)

@@ -98,8 +98,8 @@ struct sj_vx_insn {
 /*
  * ACSL for Frama-C WP (-wp-rte): the decoder reads only inside the image
  * and every instruction it returns lies entirely inside it, whatever the
- * bytes.  One annotation per line, so that kernel comment style and ACSL
- * agree.
+ * bytes.  Short annotations take one line; longer ones are written in
+ * kernel comment style, which proofs/prove-validator.sh turns into ACSL.
  */
 /*@ predicate rd(u8 *c, integer n) = \valid_read(c + (0 .. n - 1)); */
 /*@ predicate pre(u8 *c, integer n, integer o) = rd(c, n) && o < n; */
@@ -202,9 +202,26 @@ struct sj_validate_result {
 	u32 insn;
 };
 
+/*
+ * What proofs/prove-validator.sh proves of sj_validate() and everything it
+ * calls: no runtime error, reads only within @image and @prog, writes only
+ * @work and @res, and termination -- whatever the bytes of the image, the
+ * instructions of the program and the options.  The caller gives the
+ * program readable for @len entries and the image for @image_len bytes
+ * (when the lengths are in range; else nothing is read), and @res and
+ * @work writable and apart.
+ */
+/*@
+ * requires 0 < len <= SJ_VAL_MAXINSNS ==> \valid_read(prog + (0 .. len - 1));
+ * requires image_len <= SJ_VAL_MAX_IMAGE ==> rd(image, image_len);
+ * requires \valid(res) && \valid(work) && \valid_read(opts);
+ * requires \separated(res, work);
+ * assigns *res, *work;
+ */
 int sj_validate(const struct sock_filter *prog, u32 len, const u8 *image,
 		u32 image_len, const struct sj_validate_opts *opts,
 		struct sj_validate_work *work, struct sj_validate_result *res);
+/*@ assigns \result \from reason; */
 const char *sj_validate_reason(u32 reason);
 
 #endif /* SJ_VALIDATE_H */

@@ -10,6 +10,8 @@
  *                    range no run can fall off the end
  *   check_scratch    no M[k] read before a write on every path
  *   compute_facts    longest path, scratch slots and seccomp_data fields used
+ *   check_slot_facts the local facts of check_scratch()'s result, the ones
+ *                    the proof of "no read before a write" rests on
  *
  * Every classic-BPF jump is forward (offsets are unsigned), so every
  * program that passes check_insn terminates, and a single pass in index
@@ -270,6 +272,45 @@ static int check_final_ret(const struct sock_filter *prog, u32 len,
  * keeping it only rejects more, and it keeps us rejecting exactly the
  * programs seccomp rejects.
  */
+/*
+ * Slot-set tests for check_slot_facts(), one bit operation each, so that
+ * each proof goal holds one.
+ */
+/*@
+ * requires k < SJ_MEMWORDS;
+ * assigns \nothing;
+ * ensures \result <==> sj_slot_in(set, k);
+ */
+static bool has_slot(u16 set, u32 k)
+{
+	return set & (1U << k);
+}
+
+/*@
+ * assigns \nothing;
+ * ensures \result ==> \forall integer s; sj_slot_in(a, s) ==>
+ *	sj_slot_in(b, s) || (w >= 0 && s == w);
+ */
+static bool slots_within(u16 a, u16 b, s32 w)
+{
+	u16 out = b;
+
+	if (w >= 0 && w < SJ_MEMWORDS)
+		out |= (u16)(1U << w);
+	return !(a & ~out);
+}
+
+/*
+ * Forward dataflow over the scratch slots.  Entry state: nothing written
+ * (A = X = 0, M[] undefined).  init[i] is the intersection of the states
+ * flowing into i, so a slot in init[i] was written on every path to i.
+ * Jumps are forward, so all of i's predecessors are processed before i.
+ *
+ * As in the kernel's check_load_and_stores(), the state after a RET still
+ * flows into the next instruction.  That edge does not exist at run time;
+ * keeping it only rejects more, and it keeps us rejecting exactly the
+ * programs seccomp rejects.
+ */
 /*@
  * requires 1 <= len <= SJ_MAXINSNS;
  * requires \forall integer i; 0 <= i < len ==> sj_insn_ok(prog, len, i);
@@ -408,6 +449,84 @@ static void compute_facts(const struct sock_filter *prog, u32 len,
 	facts->longest_path = longest[0];
 }
 
+/*
+ * A certificate check of check_scratch()'s result: init[0] is empty, every
+ * edge i -> j has init[j] within init[i] plus what i writes, every read is
+ * of a slot in init[i].  These local facts give "no read before a write on
+ * any path" by induction on the steps of a run (Documentation/checker.rst).
+ * The proof of this short pass, which only reads, is what carries the
+ * guarantee; the forward pass that computes init[] only has to be good
+ * enough never to fail it (so this pass never rejects on its own: a
+ * rejection here would be a bug of check_scratch(), reported as the
+ * uninitialised read it guards against).
+ */
+/*@
+ * requires 1 <= len <= SJ_MAXINSNS;
+ * requires \forall integer i; 0 <= i < len ==> sj_insn_ok(prog, len, i);
+ * requires \valid_read(prog + (0 .. len - 1)) && \valid(diag);
+ * requires \valid_read(init + (0 .. len - 1));
+ * requires \separated(prog + (0 .. len - 1), init + (0 .. len - 1), diag);
+ * assigns diag->reason, diag->insn, diag->code, diag->value;
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> init[0] == 0;
+ * ensures \result == 0 ==> \forall integer i; 0 <= i < len ==>
+ *	sj_scratch_at{Here, Here}(prog, len, init, i);
+ */
+static int check_slot_facts(const struct sock_filter *prog, u32 len,
+			    const u16 *init, struct sj_diag *diag)
+{
+	u32 pc;
+
+	if (init[0])
+		return reject(diag, SEALJIT_E_SCRATCH_UNINIT, 0, &prog[0], 0);
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop invariant \forall integer i; 0 <= i < pc ==>
+	 *	sj_scratch_at{Here, Here}(prog, len, init, i);
+	 * loop assigns pc;
+	 * loop variant len - pc;
+	 */
+	for (pc = 0; pc < len; pc++) {
+		const struct sock_filter *insn = &prog[pc];
+		u16 flags = sj_op_flags(insn->code);
+		s32 w = flags & SJ_OP_MEM_WR ? (s32)insn->k : -1;
+		u16 in = init[pc];
+		u32 t = pc + 1, f = pc + 1;	/* the successors */
+
+		/*@ assert sj_insn_ok(prog, len, pc); */
+		/*@ ghost sj_op_decode(insn->code); */
+		/*@ assert W: w >= 0 ==> sj_mem_wr(insn->code) && w == insn->k; */
+
+		if (flags & SJ_OP_JA) {
+			t = pc + 1 + insn->k;
+			f = t;
+		} else if (flags & SJ_OP_JCOND) {
+			t = pc + 1 + insn->jt;
+			f = pc + 1 + insn->jf;
+		}
+		if (t < len && !slots_within(init[t], in, w))
+			goto uninit;
+		if (f < len && !slots_within(init[f], in, w))
+			goto uninit;
+		if ((flags & SJ_OP_MEM_RD) && !has_slot(in, insn->k))
+			goto uninit;
+		/*@ assert T: t < len ==> sj_flows{Here, Here}(prog, init, pc, t); */
+		/*@ assert F: f < len ==> sj_flows{Here, Here}(prog, init, pc, f); */
+		/*@ assert sj_ja(insn->code) ==> t == pc + 1 + insn->k && f == t; */
+		/*@ assert sj_jcond(insn->code) ==>
+		 *	t == pc + 1 + insn->jt && f == pc + 1 + insn->jf;
+		 */
+		/*@ assert !sj_ja(insn->code) && !sj_jcond(insn->code) ==>
+		 *	t == pc + 1;
+		 */
+		/*@ assert sj_mem_rd(insn->code) ==> sj_slot_in(in, insn->k); */
+		/*@ assert sj_scratch_at{Here, Here}(prog, len, init, pc); */
+	}
+	return 0;
+uninit:
+	return reject(diag, SEALJIT_E_SCRATCH_UNINIT, pc, &prog[pc], prog[pc].k);
+}
+
 /*@
  * requires \valid(diag) && \valid(facts) && \valid(work);
  * requires \separated(diag, facts, work);
@@ -418,6 +537,7 @@ static void compute_facts(const struct sock_filter *prog, u32 len,
  *	work->longest[0 .. SJ_MAXINSNS - 1];
  * ensures \result == 0 || \result == -1;
  * ensures \result == 0 ==> sj_checked(prog, len);
+ * ensures \result == 0 ==> sj_accepted(prog, len, &work->init[0]);
  */
 /**
  * sj_check() - decide whether @prog is a valid seccomp filter
@@ -446,5 +566,5 @@ int sj_check(const struct sock_filter *prog, u32 len,
 	    check_scratch(prog, len, work->init, diag))
 		return -1;
 	compute_facts(prog, len, work->longest, facts);
-	return 0;
+	return check_slot_facts(prog, len, work->init, diag);
 }

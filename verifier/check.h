@@ -80,28 +80,43 @@ struct sj_check_work {
  * predicate sj_slot_in(integer m, integer s) =
  *	0 <= s < SJ_MEMWORDS && (m & (1 << s)) != 0;
  *
+ * lemma sj_slot_and: \forall integer a, b, s;
+ *	sj_slot_in(a & b, s) ==> sj_slot_in(a, s) && sj_slot_in(b, s);
+ * lemma sj_slot_or: \forall integer a, b, s;
+ *	sj_slot_in(a | b, s) ==> sj_slot_in(a, s) || sj_slot_in(b, s);
+ *
  * predicate sj_writes{L}(struct sock_filter *prog, integer i, integer s) =
  *	sj_mem_wr(prog[i].code) && s == prog[i].k;
  *
+ * // The set m is within base + writes(i).
+ * predicate sj_within{L}(struct sock_filter *prog, integer m, integer base,
+ *		       integer i) =
+ *	\forall integer s; sj_slot_in(m, s) ==>
+ *		sj_slot_in(base, s) || sj_writes(prog, i, s);
+ *
+ * // Two states: P for the program (and the opcode table), I for init[],
+ * // so that a proof about a pass that writes init[] never has to show,
+ * // for every instruction, that the write missed the program.
+ *
  * // Along the edge i -> j, init[j] is a subset of init[i] + writes(i).
- * predicate sj_flows{L}(struct sock_filter *prog, u16 *init,
- *		      integer i, integer j) =
- *	\forall integer s; sj_slot_in(init[j], s) ==>
- *		sj_slot_in(init[i], s) || sj_writes(prog, i, s);
+ * predicate sj_flows{P, I}(struct sock_filter *prog, u16 *init,
+ *			 integer i, integer j) =
+ *	sj_within{P}(prog, \at(init[j], I), \at(init[i], I), i);
  *
  * // The edges of i: the jumps' targets; otherwise (RET included, as
- * // in the kernel) the next instruction.  reads(i) is in init[i].
- * predicate sj_scratch_at{L}(struct sock_filter *prog, integer n,
- *			   u16 *init, integer i) =
- *	\let c = prog[i].code;
- *	(!sj_ja(c) && !sj_jcond(c) && i + 1 < n ==>
- *		sj_flows(prog, init, i, i + 1)) &&
- *	(sj_ja(c) ==>
- *		sj_flows(prog, init, i, i + 1 + prog[i].k)) &&
- *	(sj_jcond(c) ==>
- *		sj_flows(prog, init, i, i + 1 + prog[i].jt) &&
- *		sj_flows(prog, init, i, i + 1 + prog[i].jf)) &&
- *	(sj_mem_rd(c) ==> sj_slot_in(init[i], prog[i].k));
+ * // in the kernel) the next instruction, if below n.  reads(i) is in
+ * // init[i].  With n = pc: what the pass has decided before pc.
+ * predicate sj_scratch_at{P, I}(struct sock_filter *prog, integer n,
+ *			      u16 *init, integer i) =
+ *	\let c = \at(prog[i].code, P); \let k = \at(prog[i].k, P);
+ *	(!sj_ja{P}(c) && !sj_jcond{P}(c) && i + 1 < n ==>
+ *		sj_flows{P, I}(prog, init, i, i + 1)) &&
+ *	(sj_ja{P}(c) ==>
+ *		sj_flows{P, I}(prog, init, i, i + 1 + k)) &&
+ *	(sj_jcond{P}(c) ==>
+ *		sj_flows{P, I}(prog, init, i, i + 1 + \at(prog[i].jt, P)) &&
+ *		sj_flows{P, I}(prog, init, i, i + 1 + \at(prog[i].jf, P))) &&
+ *	(sj_mem_rd{P}(c) ==> sj_slot_in(\at(init[i], I), k));
  *
  * // Proved: sj_check() returns 0 only for programs that satisfy this.
  * predicate sj_checked{L}(struct sock_filter *prog, integer n) =
@@ -109,12 +124,15 @@ struct sj_check_work {
  *	sj_insns_ok(prog, n) &&
  *	sj_ret(prog[n - 1].code);
  *
- * // Stated, NOT yet proved: the scratch dataflow facts of check_scratch()
- * // (Documentation/checker.rst) on top of sj_checked().
+ * // Proved: sj_check() returns 0 only for programs that satisfy this,
+ * // with init[] the slot sets it leaves in its work area: the local
+ * // facts from which "no read before a write on any path" follows
+ * // (Documentation/checker.rst).
  * predicate sj_accepted{L}(struct sock_filter *prog, integer n, u16 *init) =
  *	sj_checked(prog, n) &&
  *	init[0] == 0 &&
- *	\forall integer i; 0 <= i < n ==> sj_scratch_at(prog, n, init, i);
+ *	\forall integer i; 0 <= i < n ==>
+ *		sj_scratch_at{L, L}(prog, n, init, i);
  */
 
 int sj_check(const struct sock_filter *prog, u32 len,

@@ -85,6 +85,8 @@ extern const struct sj_op sj_ops[SJ_NCODES];
  *  @	BPF_CLASS(code) != BPF_JMP ==>
  *  @	(sj_flags(code) & SJ_OP_JA) == 0 &&
  *  @	(sj_flags(code) & SJ_OP_JCOND) == 0;
+ *  @ ensures (sj_flags(code) & SJ_OP_JA) == 0 ||
+ *  @	(sj_flags(code) & SJ_OP_JCOND) == 0;
  *  @ ensures (sj_flags(code) & SJ_OP_MEM_WR) != 0 ==>
  *  @	code == BPF_ST || code == BPF_STX;
  *  @ ensures (sj_flags(code) & SJ_OP_MEM_RD) != 0 ==>
