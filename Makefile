@@ -32,7 +32,7 @@ SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)
 LIB := $(B)/libsealjit.a
 
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
-	      $(B)/test_validate
+	      $(B)/test_validate $(B)/test_certify
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
 		$(B)/parity_test $(B)/seccomp_bpf
 TOOL := $(B)/sealjit

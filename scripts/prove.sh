@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make prove`: Frama-C WP (with -wp-rte: overflow, bounds, division, shift
 # goals) over the shared code exactly as the module compiles it, against
-# the ACSL contracts written beside it.  The runs:
+# the ACSL contracts written beside it.  The runs (two at a time, the
+# emitter's and the validator's each in two parts, see below):
 #
 #  checker  every function of the checker and sj_interp_words(), the
 #           opcode table known only through its type (-wp-no-init-const);
@@ -10,7 +11,7 @@
 #           its initializer) with its specification code by code;
 #  lemmas   the arithmetic lemmas, by enumeration (-wp-auto wp:range);
 #  emitter  jit/x86.c and jit/jit.c: no write outside the buffer, no
-#           runtime error, termination, the branch contracts;
+#           runtime error, termination, the branch contracts, its lemma;
 #  validator validator/decode.c and validator/validate.c: sj_validate()
 #           and all it calls, memory-safe and terminating on any bytes.
 #
@@ -54,7 +55,7 @@ EOC
 # ACSL written in kernel comment style.
 fc=(frama-c -cpp-command "proofs/cpp.sh %1 %2 %args" -cpp-frama-c-compliant
     -cpp-extra-args="-Iuapi -Iverifier -Ijit -idirafter /usr/include -idirafter /usr/include/$(gcc -print-multiarch)"
-    -wp -wp-rte -wp-par 2 -kernel-warn-key annot-error=abort
+    -wp -wp-rte -kernel-warn-key annot-error=abort
     -wp-msg-key shell)
 checker=(verifier/insn.c verifier/check.c verifier/interp.c)
 
@@ -64,14 +65,57 @@ code_fct+=,check_slot_facts,has_slot,slots_within
 code_fct+=,sj_check,sj_op_flags,sj_is_seccomp_op,alu,jump_taken
 code_fct+=,sj_interp_words
 
-proved=0
-total=0
-# run NAME FRAMA-C-ARGS...: one WP run, its log in $out/NAME.log.
+# run NAME FRAMA-C-ARGS...: one WP run, its log in $out/NAME.log.  The runs
+# go two at a time, each with one prover process: WP builds its goals on
+# one core, so two runs side by side keep both cores busy.
+runs=()
 run() {
-	local name=$1 log=$out/$1.log line x y t0=$SECONDS
+	local name=$1
 
 	shift
-	"${fc[@]}" -wp-out "$out/wp-$name" "$@" >"$log" 2>&1
+	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
+		wait -n
+	done
+	runs+=("$name")
+	"${fc[@]}" -wp-par 1 -wp-out "$out/wp-$name" "$@" \
+		>"$out/$name.log" 2>&1 &
+}
+
+# The emitter's and the validator's runs are split by function: the first
+# part names its functions, the second skips exactly those, so that
+# together they cover every function once (lemmas have runs of their own:
+# a run that selects functions proves none).
+x86_fct=$(sed -nE 's/^(static )?void (emit_[a-z0-9_]+)\(.*/\2/p' jit/x86.c |
+	paste -sd,)
+safety_fct=mark,frame_slot,safe_body,check_landings,safe_step,safety_pass
+decode_fct=$(sed -nE 's/^(static )?[a-z0-9_ ]+[ *]([a-z0-9_]+)\(.*/\2/p' \
+	validator/decode.c | paste -sd,)
+
+start=$SECONDS
+run validator-lift validator/decode.c validator/validate.c \
+	-wp-skip-fct "$decode_fct,$safety_fct" \
+	-wp-prover z3-plain,cvc4 -wp-timeout 5
+run checker "${checker[@]}" -wp-fct "$code_fct" -wp-no-init-const \
+	-wp-prover cvc4,z3 -wp-timeout 5
+run emitter-jit jit/x86.c jit/jit.c -wp-skip-fct "$x86_fct" \
+	-wp-prover cvc4,z3 -wp-timeout 10
+run validator-decode validator/decode.c validator/validate.c \
+	-wp-fct "$decode_fct,$safety_fct" \
+	-wp-prover z3-plain,cvc4 -wp-timeout 5
+run emitter-x86 jit/x86.c jit/jit.c -wp-fct "$x86_fct" \
+	-wp-prover cvc4,z3 -wp-timeout 10
+run table "${checker[@]}" -wp-fct sj_op_decode -wp-init-const \
+	-wp-prover z3-plain -wp-timeout 2 -wp-auto wp:range
+run lemmas "${checker[@]}" -wp-prop=@lemma -wp-prover cvc4,z3 \
+	-wp-timeout 2 -wp-auto wp:range,wp:bitrange
+run emitter-lemmas jit/x86.c jit/jit.c -wp-prop=@lemma \
+	-wp-prover cvc4,z3 -wp-timeout 10
+wait
+
+proved=0
+total=0
+for name in "${runs[@]}"; do
+	log=$out/$name.log
 	line=$(grep -E '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$log")
 	if [ -z "$line" ]; then
 		echo "prove: the $name run did not finish (see $log)" >&2
@@ -84,19 +128,8 @@ run() {
 	total=$((total + y))
 	grep -hE '^\[wp\] \[[A-Za-z0-9 .()]+\] Goal .*: (Failed|Timeout|Unknown)|^\[wp\] \[Failed\] Goal' \
 		"$log" | sed 's/^\[wp\] /prove: not proved: /' >&2
-	echo "prove: $name: $x / $y goals, $((SECONDS - t0)) s" >&2
-}
-
-start=$SECONDS
-run checker "${checker[@]}" -wp-fct "$code_fct" -wp-no-init-const \
-	-wp-prover cvc4,z3 -wp-timeout 5
-run table "${checker[@]}" -wp-fct sj_op_decode -wp-init-const \
-	-wp-prover z3-plain -wp-timeout 2 -wp-auto wp:range
-run lemmas "${checker[@]}" -wp-prop=@lemma -wp-prover cvc4,z3 \
-	-wp-timeout 2 -wp-auto wp:range,wp:bitrange
-run emitter jit/x86.c jit/jit.c -wp-prover cvc4,z3 -wp-timeout 10
-run validator validator/decode.c validator/validate.c \
-	-wp-prover z3-plain,cvc4 -wp-timeout 5
+	echo "prove: $name: $x / $y goals" >&2
+done
 echo "prove: $((SECONDS - start)) s, logs in $out/" >&2
 echo "WP: proved $proved / $total goals"
 [ "$proved" -eq "$total" ]
