@@ -96,7 +96,7 @@ run validator-lift validator/decode.c validator/validate.c \
 	-wp-skip-fct "$decode_fct,$safety_fct" \
 	-wp-prover z3-plain,cvc4 -wp-timeout 5
 run checker "${checker[@]}" -wp-fct "$code_fct" -wp-no-init-const \
-	-wp-prover cvc4,z3 -wp-timeout 5
+	-wp-prover cvc4,z3 -wp-timeout 10
 run emitter-jit jit/x86.c jit/jit.c -wp-skip-fct "$x86_fct" \
 	-wp-prover cvc4,z3 -wp-timeout 10
 run validator-decode validator/decode.c validator/validate.c \

@@ -466,11 +466,13 @@ static void compute_facts(const struct sock_filter *prog, u32 len,
  * requires \valid_read(prog + (0 .. len - 1)) && \valid(diag);
  * requires \valid_read(init + (0 .. len - 1));
  * requires \separated(prog + (0 .. len - 1), init + (0 .. len - 1), diag);
+ * requires sj_ret(prog[len - 1].code);
  * assigns diag->reason, diag->insn, diag->code, diag->value;
  * ensures \result == 0 || \result == -1;
  * ensures \result == 0 ==> init[0] == 0;
  * ensures \result == 0 ==> \forall integer i; 0 <= i < len ==>
  *	sj_scratch_at{Here, Here}(prog, len, init, i);
+ * ensures \result == 0 ==> sj_accepted(prog, len, init);
  */
 static int check_slot_facts(const struct sock_filter *prog, u32 len,
 			    const u16 *init, struct sj_diag *diag)
