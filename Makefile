@@ -171,8 +171,13 @@ lint: $(LSRC)/.stamp
 coccicheck: $(LSRC)/.stamp
 	@scripts/coccicheck.sh $(LSRC) kmod verifier jit validator uapi tools
 
+# indirect_target_selection=force: the kernel picks a return thunk of its
+# own (its_return_thunk) even on the emulated CPU, so that the tests see
+# images return through the thunk in force, not the bare default.
+VM_APPEND := indirect_target_selection=force log_buf_len=1M
 vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
 	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout 900 --module sealjit.ko \
+		--append "$(VM_APPEND)" \
 		--file $(DEBUG_DIR)/sealjit.ko:/lib/modules/debug/sealjit.ko \
 		$(foreach t,$(KERNEL_TESTS),--bin $(t)) \
 		--file $(B)/sealjit.static:/bin/sealjit \

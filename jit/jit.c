@@ -130,8 +130,8 @@ static u32 exit_len(struct jit_ctx *ctx)
 }
 
 /*
- * leave; ret; int3 -- or, in a kernel built with CONFIG_RETHUNK, leave;
- * jmp __x86_return_thunk; int3, as the kernel's own code returns.  The
+ * leave; ret; int3 -- or, where the kernel returns through a thunk, leave;
+ * jmp <the thunk in force>; int3, as the kernel's own BPF JIT returns.  The
  * int3 stops straight-line speculation.
  */
 /*@
@@ -192,6 +192,8 @@ static void emit_load_k(struct jit_ctx *ctx, u8 reg, u32 k)
  */
 static void emit_prologue(struct jit_ctx *ctx)
 {
+	if (ctx->opts->endbr)
+		emit_endbr64(&ctx->e);
 	emit_push64_rbp(&ctx->e);
 	emit_mov64_rsp_rbp(&ctx->e);
 	if (ctx->frame)

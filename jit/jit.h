@@ -13,7 +13,7 @@
 
 #include "../verifier/insn.h"
 
-#define SJ_JIT_PROLOGUE_MAX	16	/* bytes, upper bound */
+#define SJ_JIT_PROLOGUE_MAX	16	/* bytes, upper bound: 12, and endbr64 */
 #define SJ_JIT_INSN_MAX		32	/* bytes per BPF insn, upper bound */
 #define SJ_JIT_FRAME		(SJ_MEMWORDS * 4)
 #define SJ_JIT_MAX_IMAGE	(SJ_JIT_PROLOGUE_MAX + SJ_MAXINSNS * SJ_JIT_INSN_MAX)
@@ -33,19 +33,22 @@ typedef u32 (*sj_image_fn)(const struct seccomp_data *sd);
  *	restored with an xor at run time, so no constant the filter's author
  *	chose appears verbatim in executable memory
  * @base: the address the image will run at (for @ret_thunk)
- * @ret_thunk: address of the kernel's return thunk (CONFIG_RETHUNK), or 0
- *	for a plain ret; when only sizing (no buffer), any non-zero value
- *	selects the thunk form
+ * @ret_thunk: address of the return thunk in force (the kernel's
+ *	x86_return_thunk, where the CPU wants one), or 0 for a plain ret;
+ *	when only sizing (no buffer), any non-zero value selects the thunk form
+ * @endbr: begin with endbr64, the landing pad an IBT kernel
+ *	(CONFIG_X86_KERNEL_IBT) requires at the target of an indirect call
  *
- * The image's size depends on @blind and on whether @ret_thunk is set, not
- * on @key or @base: sizing once and emitting later at the final address
- * gives the same layout.
+ * The image's size depends on @blind, @endbr and on whether @ret_thunk is
+ * set, not on @key or @base: sizing once and emitting later at the final
+ * address gives the same layout.
  */
 struct sj_jit_opts {
 	bool blind;
 	u32 key;
 	u64 base;
 	u64 ret_thunk;
+	bool endbr;
 };
 
 /*

@@ -61,6 +61,22 @@ void emit_modrm(struct sj_emit *e, u8 mod, u8 reg, u8 rm)
 	emit_u8(e, (u8)((u32)mod << 6 | (u32)reg << 3 | rm));
 }
 
+/* endbr64: the landing pad an IBT kernel requires of an indirect call's target */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 4;
+ */
+void emit_endbr64(struct sj_emit *e)
+{
+	emit_u8(e, 0xf3);
+	emit_u8(e, 0x0f);
+	emit_u8(e, 0x1e);
+	emit_u8(e, 0xfa);
+}
+
 /* push %rbp */
 /*@
  * requires sj_emit_ok(e);

@@ -64,6 +64,7 @@ void emit_u8(struct sj_emit *e, u8 b);
 void emit_u32(struct sj_emit *e, u32 v);
 void emit_modrm(struct sj_emit *e, u8 mod, u8 reg, u8 rm);
 
+void emit_endbr64(struct sj_emit *e);
 void emit_push64_rbp(struct sj_emit *e);
 void emit_mov64_rsp_rbp(struct sj_emit *e);
 void emit_sub64_imm8_rsp(struct sj_emit *e, u8 imm);

@@ -7,7 +7,9 @@
  *                    images the validator refused and the time the last
  *                    validation took
  *   sealjit/images   each live image: address, size, offset, page flags
- *                    when it was written and now, start of its SHA-256
+ *                    when it was written and now, where its returns jump
+ *                    (the return thunk in force, or ret), start of its
+ *                    SHA-256
  *   sealjit/verify   reading it re-hashes every live image against the
  *                    digest taken when it was sealed
  *   sealjit/fail_fork   (debug builds only) fail the next N child records

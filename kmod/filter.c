@@ -246,6 +246,7 @@ static int validate_image(const struct sj_prepared *prep, const u8 *code,
 		.blind = true,
 		.base = opts->base,
 		.ret_thunk = opts->ret_thunk,
+		.endbr = opts->endbr,
 	};
 	struct sj_validate_result res;
 	struct sj_validate_work *work;
@@ -300,6 +301,7 @@ static struct sj_image *build_image(struct sj_prepared *prep)
 	err = validate_image(prep, code, len, &opts);
 	if (err)
 		goto fail;
+	img->ret_thunk = opts.ret_thunk;
 	err = sj_image_seal(img, code);
 	if (err)
 		goto fail;

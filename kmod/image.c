@@ -70,7 +70,8 @@ static bool pages_are(struct sj_image *img, bool (*want)(unsigned long))
 /**
  * sj_jit_opts_for() - how the JIT must emit code for this kernel
  * @opts: filled in: constants blinded with a fresh random non-zero key,
- *	returns through the return thunk if the kernel has one
+ *	returns through the return thunk in force where the CPU wants one,
+ *	endbr64 at the entry on an IBT kernel
  * @base: the address the code will run at, 0 when only sizing
  */
 void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base)
@@ -80,7 +81,9 @@ void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base)
 		opts->key = get_random_u32();
 	} while (!opts->key);
 	opts->base = base;
-	opts->ret_thunk = sj_return_thunk();
+	opts->ret_thunk = sj_cpu_wants_return_thunk() ?
+			  sj_ksyms()->return_thunk : 0;
+	opts->endbr = sj_kernel_wants_endbr();
 }
 
 /**
@@ -219,6 +222,10 @@ void sj_image_show(struct seq_file *m)
 			   img->pages, img->offset, img->len);
 		flags_text(m, "before", img->pte_before);
 		flags_text(m, "now", pte_flags_of(img->mem));
+		if (img->ret_thunk)
+			seq_printf(m, " return=%ps", (void *)img->ret_thunk);
+		else
+			seq_puts(m, " return=ret");
 		seq_printf(m, " sha256=%*phN\n", 8, img->digest);
 	}
 	mutex_unlock(&sj_images_lock);

@@ -13,6 +13,7 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "ksyms.h"
 
 static struct sj_ksyms ksyms __ro_after_init;
@@ -49,6 +50,28 @@ static int resolve(lookup_fn lookup, const char *name, void *slot)
 	return 0;
 }
 
+/*
+ * The thunk in force is the value of the pointer x86_return_thunk, set
+ * once at boot (__ro_after_init) from the CPU's vulnerabilities; the
+ * exported __x86_return_thunk is only its default, a bare ret.  Read once:
+ * it cannot change after boot.
+ */
+static int resolve_return_thunk(lookup_fn lookup)
+{
+	unsigned long *ptr;
+
+	if (!sj_kernel_has_return_thunk_ptr())
+		return 0;
+	if (resolve(lookup, "x86_return_thunk", &ptr))
+		return -ENOENT;
+	ksyms.return_thunk = READ_ONCE(*ptr);
+	if (!ksyms.return_thunk) {
+		pr_err("x86_return_thunk is not set: refusing to load\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 /**
  * sj_ksyms_init() - resolve every symbol in struct sj_ksyms
  *
@@ -70,6 +93,8 @@ int __init sj_ksyms_init(void)
 	    resolve(lookup, "set_memory_nx", &ksyms.set_memory_nx) ||
 	    resolve(lookup, "force_sig_seccomp", &ksyms.force_sig_seccomp) ||
 	    resolve(lookup, "do_exit", &ksyms.do_exit))
+		return -ENOENT;
+	if (resolve_return_thunk(lookup))
 		return -ENOENT;
 	if (require_ksym && !lookup(require_ksym)) {
 		pr_err("kernel symbol %s not found: refusing to load\n",

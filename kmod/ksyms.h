@@ -16,6 +16,9 @@
  * @set_memory_nx: makes pages non-executable
  * @force_sig_seccomp: delivers seccomp's SIGSYS (siginfo, forced delivery)
  * @do_exit: ends the calling thread only (seccomp's KILL_THREAD)
+ * @return_thunk: the return thunk the kernel chose at boot (the value of
+ *	x86_return_thunk: retbleed_return_thunk, srso_return_thunk,
+ *	its_return_thunk...); 0 on a kernel without CONFIG_RETHUNK
  */
 struct sj_ksyms {
 	void *(*module_alloc)(unsigned long size);
@@ -25,6 +28,7 @@ struct sj_ksyms {
 	int (*set_memory_nx)(unsigned long addr, int numpages);
 	int (*force_sig_seccomp)(int syscall, int reason, bool force_coredump);
 	void (*do_exit)(long code);	/* does not return */
+	unsigned long return_thunk;
 };
 
 int sj_ksyms_init(void);

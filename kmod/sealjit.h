@@ -59,6 +59,8 @@ struct sj_prepared {
  * @sealed: the pages are read-only and executable
  * @pte_before: page flags seen after the code was written, before sealing
  * @digest: SHA-256 of all the pages, taken when sealed
+ * @ret_thunk: where its returns jump (the validator checked every one), 0
+ *	for ret
  * @node: in the list of live images (debugfs), under sj_images_lock
  */
 struct sj_image {
@@ -71,6 +73,7 @@ struct sj_image {
 	bool sealed;
 	unsigned long pte_before;
 	u8 digest[32];
+	unsigned long ret_thunk;
 	struct list_head node;
 };
 

@@ -314,7 +314,7 @@ static int cmd_jit(int argc, char **argv)
 		goto out;
 	show.key = random_key();
 	printf("# as the module emits it: constants blinded with key 0x%08x,\n"
-	       "# returns through __x86_return_thunk (shown at 0x%x)\n",
+	       "# returns through the kernel's return thunk (shown at 0x%x)\n",
 	       show.key, SHOWN_THUNK);
 	image = malloc(image_len);
 	if (!image || sj_jit_compile(prog, len, &show, image, image_len,

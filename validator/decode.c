@@ -349,6 +349,10 @@ static void decode_simple(const u8 *code, u32 len, u32 off,
 		out->len = 5;
 		out->wide = true;
 		out->disp = sext32(get32(code, off + 1));
+	} else if (b == 0xf3 && have(len, off, 4) && code[off + 1] == 0x0f &&
+		   code[off + 2] == 0x1e && code[off + 3] == 0xfa) {
+		out->kind = SJ_VX_ENDBR64;
+		out->len = 4;
 	}
 }
 

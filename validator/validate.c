@@ -24,7 +24,8 @@
  *     any of jeq, jgt, jge, whichever the program has.
  *
  * Safety (safety_pass), from the decoded stream alone, not from the
- * program: the image is the prologue, then instructions of the known
+ * program: the image is the prologue (endbr64 first exactly when the
+ * options ask for it, and nowhere else), then instructions of the known
  * forms, every return being leave; ret (or jmp to the return thunk);
  * int3, and it ends with one.  Branches go strictly forward to the start
  * of an instruction inside the image, never into the prologue or into a
@@ -312,13 +313,19 @@ static u64 thunk_dest(const struct vctx *c, u32 end, s32 disp)
 
 /* --- lifting --------------------------------------------------------------- */
 
-/* push %rbp; mov %rsp, %rbp; [sub $64, %rsp]; xor %eax, %eax; xor %ecx, %ecx */
+/*
+ * [endbr64;] push %rbp; mov %rsp, %rbp; [sub $64, %rsp];
+ * xor %eax, %eax; xor %ecx, %ecx
+ */
 /*@ requires ok(c); assigns c->pos, c->frame, *c->res; */
 static int lift_prologue(struct vctx *c)
 {
 	struct sj_vx_insn d;
 	u32 at;
 
+	if (c->opts->endbr &&
+	    take_kind(c, &d, SJ_VX_ENDBR64, SJ_VAL_E_PROLOGUE))
+		return -1;
 	if (take_kind(c, &d, SJ_VX_PUSH_RBP, SJ_VAL_E_PROLOGUE) ||
 	    take_kind(c, &d, SJ_VX_MOV_RSP_RBP, SJ_VAL_E_PROLOGUE))
 		return -1;
@@ -868,7 +875,7 @@ static u32 safe_body(struct vctx *c, struct sj_vx_insn d, u32 off, bool frame)
 	}
 }
 
-enum safety_state { S_PUSH, S_MOV, S_SUB, S_BODY, S_RET, S_INT3 };
+enum safety_state { S_ENDBR, S_PUSH, S_MOV, S_SUB, S_BODY, S_RET, S_INT3 };
 
 /* The branch targets marked in branched[] must all be in landing[]. */
 /*@ requires ok(c); assigns *c->res; */
@@ -911,7 +918,15 @@ static u32 safe_step(struct vctx *c, struct sj_vx_insn d, u32 off,
 	if (s->state == S_SUB && d.kind != SJ_VX_SUB_RSP)
 		s->state = S_BODY;		/* the frame is optional */
 	s->last = d.kind;
+	/* A landing pad anywhere but the entry would be a gadget for IBT. */
+	if (d.kind == SJ_VX_ENDBR64 && s->state != S_ENDBR)
+		return SJ_VAL_E_PROLOGUE;
 	switch (s->state) {
+	case S_ENDBR:
+		if (d.kind != SJ_VX_ENDBR64)
+			return SJ_VAL_E_PROLOGUE;
+		s->state = S_PUSH;
+		return 0;
 	case S_PUSH:
 		if (d.kind != SJ_VX_PUSH_RBP)
 			return SJ_VAL_E_PROLOGUE;
@@ -956,7 +971,8 @@ static u32 safe_step(struct vctx *c, struct sj_vx_insn d, u32 off,
 static int safety_pass(struct vctx *c)
 {
 	u32 off = 0, i, n = c->code_len / 8 + 1, end = c->code_len, r = 0;
-	struct walk s = { .state = S_PUSH, .last = SJ_VX_BAD };
+	struct walk s = { .state = c->opts->endbr ? S_ENDBR : S_PUSH,
+			  .last = SJ_VX_BAD };
 	struct sj_vx_insn d;
 
 	/*@ loop invariant 0 <= i <= n; loop assigns i, *c->w; loop variant n - i; */

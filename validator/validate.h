@@ -56,6 +56,7 @@ enum sj_vx_kind {
 	SJ_VX_SHIFT_CL,		/* d3 /4, /5		shl/shr %cl, %dst */
 	SJ_VX_JCC,		/* 70+cc cb, 0f 80+cc cd */
 	SJ_VX_JMP,		/* eb cb, e9 cd */
+	SJ_VX_ENDBR64,		/* f3 0f 1e fa		endbr64 */
 };
 
 /* ModRM /digit of the ALU group (and bits 5..3 of the 01..39 opcodes). */
@@ -117,11 +118,14 @@ int sj_vx_decode(const u8 *code, u32 len, u32 off, struct sj_vx_insn *out);
  * @base: the address the image will run at
  * @ret_thunk: the address returns must jump to (leave; jmp thunk; int3),
  *	or 0 for leave; ret; int3
+ * @endbr: the image must begin with endbr64 (an IBT kernel's landing pad),
+ *	and has it nowhere else; when false it has none at all
  */
 struct sj_validate_opts {
 	bool blind;
 	u64 base;
 	u64 ret_thunk;
+	bool endbr;
 };
 
 /**

@@ -636,6 +636,81 @@ TEST(images_are_sealed_read_only_and_executable)
 	EXPECT_LE(1, n);
 }
 
+/* Does @path contain @needle (in its first 64 KiB)? */
+static int file_has(const char *path, const char *needle)
+{
+	static char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return strstr(buf, needle) != NULL;
+}
+
+/*
+ * Where the kernel's own returns go: the thunk bugs.c chose at boot, which
+ * it logs as "active return thunk: NAME" when it also turns return thunks
+ * on (X86_FEATURE_RETHUNK, which /proc/cpuinfo does not show); ret when it
+ * chose none.  (A retbleed=ibpb boot on an SRSO-affected AMD part logs a
+ * thunk and then turns thunks off again; the VM boot is not one.)
+ */
+static void kernel_return(char *name, size_t size)
+{
+	static char log[1 << 20];
+	int n = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *p;
+
+	snprintf(name, size, "ret");
+	if (n <= 0 || n > (int)sizeof(log) - 1)
+		n = sizeof(log) - 1;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, n);
+	if (n <= 0)
+		return;
+	log[n] = 0;
+	p = strstr(log, "active return thunk: ");
+	if (p)
+		sscanf(p + strlen("active return thunk: "), "%63s", name);
+}
+
+/*
+ * Images return through the thunk in force (x86_return_thunk), never
+ * through the exported default __x86_return_thunk, a bare ret, when the
+ * kernel chose another.  The VM boots with indirect_target_selection=force
+ * so that the kernel does choose one (its_return_thunk).
+ */
+TEST(images_return_through_the_return_thunk_the_kernel_chose)
+{
+	char line[512], want[64], got[64];
+	int n = 0;
+	FILE *f;
+
+	kernel_return(want, sizeof(want));
+	if (file_has("/proc/cmdline", "indirect_target_selection=force"))
+		ASSERT_STREQ("its_return_thunk", want) {
+			TH_LOG("forced ITS mitigation, yet the kernel returns through %s",
+			       want);
+		}
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	EXPECT_EQ(-1, syscall(__NR_getppid));
+	f = fopen("/sys/kernel/debug/sealjit/images", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		char *r = strstr(line, " return=");
+
+		ASSERT_NE(NULL, r);
+		ASSERT_EQ(1, sscanf(r + 8, "%63s", got));
+		EXPECT_STREQ(want, got);
+		n++;
+	}
+	fclose(f);
+	EXPECT_LE(1, n);
+}
+
 /* Every live image verifies against its digest; offsets vary. */
 TEST(sealed_images_verify_and_start_at_random_offsets)
 {

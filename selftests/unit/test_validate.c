@@ -5,7 +5,7 @@
  *  1. every JIT image is accepted: the execution table (test_exec.c, whose
  *     table this file includes), the checker's accepted table, programs
  *     shaped after JIT bugs and thousands of random programs, each in the
- *     four forms (plain or blinded, ret or return thunk);
+ *     five forms (plain or blinded, ret or return thunk, and endbr64);
  *  2. controls: images that must be rejected are, with the right reason;
  *     random byte strings never crash it;
  *  3. mutation testing: mutants of JIT images (byte flips, changed
@@ -46,13 +46,15 @@ struct form {
 	const char *name;
 	bool blind;
 	bool thunk;
+	bool endbr;
 };
 
 static const struct form forms[] = {
-	{ "plain", false, false },
-	{ "blinded", true, false },
-	{ "plain, thunk", false, true },
-	{ "blinded, thunk", true, true },	/* what the module emits */
+	{ "plain", false, false, false },
+	{ "blinded", true, false, false },
+	{ "plain, thunk", false, true, false },
+	{ "blinded, thunk", true, true, false },  /* what the module emits */
+	{ "blinded, thunk, endbr64", true, true, true },	/* ... with IBT */
 };
 
 #define NFORMS (sizeof(forms) / sizeof(forms[0]))
@@ -94,7 +96,7 @@ static int compile(const struct sock_filter *prog, u32 len,
 {
 	struct sj_jit_opts jo = {
 		.blind = f->blind, .key = random_key(), .base = base,
-		.ret_thunk = f->thunk ? thunk : 0,
+		.ret_thunk = f->thunk ? thunk : 0, .endbr = f->endbr,
 	};
 	u64 t0 = now_ns();
 	int ret;
@@ -105,6 +107,7 @@ static int compile(const struct sock_filter *prog, u32 len,
 	vo->blind = f->blind;
 	vo->base = base;
 	vo->ret_thunk = jo.ret_thunk;
+	vo->endbr = jo.endbr;
 	return ret;
 }
 
@@ -419,6 +422,24 @@ static void controls(void)
 	vo2.ret_thunk = 0;
 	expect_reason("the thunk where ret is expected",
 		      reason_of(prog, len, image_len, &vo2), SJ_VAL_E_EXIT);
+	vo2 = vo;
+	vo2.endbr = true;
+	expect_reason("no endbr64 where IBT requires it",
+		      reason_of(prog, len, image_len, &vo2), SJ_VAL_E_PROLOGUE);
+
+	compile(prog, len, &forms[4], FAKE_BASE, FAKE_THUNK, &image_len, &vo);
+	expect_reason("the endbr64 control is valid",
+		      reason_of(prog, len, image_len, &vo), SJ_VAL_OK);
+	vo2 = vo;
+	vo2.endbr = false;
+	expect_reason("endbr64 where none is expected",
+		      reason_of(prog, len, image_len, &vo2), SJ_VAL_E_PROLOGUE);
+	/* a second landing pad: endbr64; int3 over the first mov $imm */
+	at = find_kind(image_len, SJ_VX_MOV_IMM, 0);
+	if (at >= 0)
+		memcpy(&image[at], "\xf3\x0f\x1e\xfa\xcc", 5);
+	expect_reason("endbr64 inside the image",
+		      reason_of(prog, len, image_len, &vo), SJ_VAL_E_SHAPE);
 
 	/* blinding with key 0 leaves the constants in the image */
 	{
@@ -912,11 +933,11 @@ int main(int argc, char **argv)
 	jit_ns = 0;
 	accept_random(nrandom);
 	if (cost_images && cost_insns)
-		tap_diag("cost per load (blinded, thunk): %.0f ns per image, %.1f ns per BPF instruction (%llu images, %llu instructions; the JIT took %.0f ns per image in 4 forms)",
+		tap_diag("cost per load (blinded, thunk): %.0f ns per image, %.1f ns per BPF instruction (%llu images, %llu instructions; the JIT took %.0f ns per image in %zu forms)",
 			 (double)cost_ns / cost_images, (double)cost_ns / cost_insns,
 			 (unsigned long long)cost_images,
 			 (unsigned long long)cost_insns,
-			 (double)jit_ns / cost_images);
+			 (double)jit_ns / cost_images, NFORMS);
 	controls();
 	if (!tap_ok(!setup_mutation(), "mutation sources: %u images", nsources))
 		return tap_done();
