@@ -34,7 +34,7 @@ LIB := $(B)/libsealjit.a
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
 	      $(B)/test_validate $(B)/test_certify
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
-		$(B)/parity_test $(B)/seccomp_bpf
+		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
 	    tools/oci.c
@@ -106,7 +106,7 @@ $(B)/seccomp_bpf: $(LSRC)/.stamp
 	$(CC) -static -Wall -Wl,-no-as-needed -o $@ \
 		$(LSRC)/tools/testing/selftests/seccomp/seccomp_bpf.c -lpthread -lcap
 
-$(B)/enforce_test $(B)/debug_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
+$(B)/enforce_test $(B)/debug_test $(B)/smp_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
 
 # -mno-red-zone: its int 0x80 helper pushes %rbp inside inline assembly.

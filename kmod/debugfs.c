@@ -3,7 +3,8 @@
  * debugfs (root only): what is alive, for tests and for the curious.
  *
  *   sealjit/stats    counts of live filters, images, task records, whether
- *                    the probes are registered, children killed at fork,
+ *                    the probes are registered and how often they were,
+ *                    children killed at fork,
  *                    images the validator refused and the time the last
  *                    validation took
  *   sealjit/images   each live image: address, size, offset, page flags
@@ -31,6 +32,8 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic_read(&sj_stats.filters), atomic_read(&sj_stats.images),
 		   atomic_read(&sj_stats.tasks), atomic_read(&sj_stats.hooked),
 		   atomic_read(&sj_stats.fork_kills));
+	seq_printf(m, "hook_registrations %d\n",
+		   atomic_read(&sj_stats.hook_registrations));
 	seq_printf(m, "bad_entries %d\ndigest_mismatches %d\n",
 		   atomic_read(&sj_stats.bad_entries),
 		   atomic_read(&sj_stats.digest_mismatches));

@@ -68,9 +68,28 @@ static long cmd_version(void __user *uargs)
 	v.abi_minor = SEALJIT_ABI_MINOR;
 	v.max_insns = SEALJIT_MAXINSNS;
 	v.features = SEALJIT_FEAT_CHECK | SEALJIT_FEAT_JIT_X86_64 |
-		     SEALJIT_FEAT_LOAD;
+		     SEALJIT_FEAT_LOAD | SEALJIT_FEAT_STATUS;
 	strscpy(v.release, SJ_RELEASE, sizeof(v.release));
 	return copy_args_out(uargs, &v, sizeof(v), usize);
+}
+
+static long cmd_status(void __user *uargs)
+{
+	struct sealjit_status st;
+	u32 usize;
+	int err;
+
+	err = copy_args_in(&st, sizeof(st), SEALJIT_STATUS_SIZE_VER0, uargs,
+			   &usize);
+	if (err)
+		return err;
+	if (st.flags || st.reserved || st.pid < 0)
+		return -EINVAL;
+	err = sj_task_status(st.pid, &st.filters);
+	if (err)
+		return err;
+	st.mode = st.filters ? SEALJIT_MODE_FILTER : SEALJIT_MODE_NONE;
+	return copy_args_out(uargs, &st, sizeof(st), usize);
 }
 
 static int check_filter(struct sealjit_filter_args *args)
@@ -113,6 +132,8 @@ static long sj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return cmd_filter(uargs, check_filter);
 	case SJ_IOC_KEY(SEALJIT_IOC_LOAD):
 		return cmd_filter(uargs, sj_filter_load);
+	case SJ_IOC_KEY(SEALJIT_IOC_STATUS):
+		return cmd_status(uargs);
 	default:
 		return -ENOTTY;
 	}

@@ -2,9 +2,15 @@
 /*
  * The syscall hook: a raw_syscalls:sys_enter probe that runs the calling
  * task's chain and applies seccomp's verdict, plus the fork and exit probes
- * that keep chains attached to tasks.  The probes are registered while at
- * least one filter exists and unregistered when none does, so an idle
- * module costs the system nothing.
+ * that keep chains attached to tasks.  The probes are registered with the
+ * first filter and stay registered while filters come and go; they are
+ * released only once the module has had no filter for hook_idle_ms.  Each
+ * registration and release live-patches the tracepoint's jump label on
+ * every CPU (text_poke_bp: three rounds of IPIs), walks every thread to
+ * set or clear its syscall-work flag and, on release, waits for an RCU
+ * grace period: paid on every start and exit of a lone short-lived
+ * filtered process, that churn more than doubled their cost.  An idle
+ * module with no filter for that long still costs the system nothing.
  *
  * The kernel calls sys_enter after its own seccomp (syscall_trace_enter()
  * in kernel/entry/common.c) and re-reads the syscall number afterwards: a
@@ -173,8 +179,17 @@ static struct sj_probe probes[] = {
 	{ .name = "sys_enter", .func = sj_sys_enter },
 };
 
+static unsigned int hook_idle_ms = 5000;
+module_param(hook_idle_ms, uint, 0644);
+MODULE_PARM_DESC(hook_idle_ms,
+		 "milliseconds the syscall hook stays registered after the last filter is gone (default 5000)");
+
 static DEFINE_MUTEX(sj_hook_lock);
-static unsigned int sj_hook_users;
+static unsigned int sj_hook_users;	/* live filters, under sj_hook_lock */
+static bool sj_hook_registered;		/* under sj_hook_lock */
+
+static void hook_release(struct work_struct *work);
+static DECLARE_DELAYED_WORK(sj_hook_release_work, hook_release);
 
 static void find_tracepoint(struct tracepoint *tp, void *priv)
 {
@@ -217,8 +232,8 @@ static int register_probes(void)
 /**
  * sj_hook_get() - take a reference on the hook for a new filter
  *
- * The first reference registers the probes and pins the module: while any
- * filter exists the module cannot be unloaded.
+ * Registers the probes unless they still are, and pins the module while
+ * any filter exists.
  * Context: process context, may sleep.
  * Return: 0 or a negative errno from tracepoint registration.
  */
@@ -227,15 +242,16 @@ int sj_hook_get(void)
 	int err = 0;
 
 	mutex_lock(&sj_hook_lock);
-	if (sj_hook_users == 0) {
+	if (!sj_hook_registered) {
 		err = register_probes();
 		if (!err) {
-			__module_get(THIS_MODULE);
+			sj_hook_registered = true;
 			atomic_set(&sj_stats.hooked, 1);
+			atomic_inc(&sj_stats.hook_registrations);
 		}
 	}
-	if (!err)
-		sj_hook_users++;
+	if (!err && sj_hook_users++ == 0)
+		__module_get(THIS_MODULE);
 	mutex_unlock(&sj_hook_lock);
 	return err;
 }
@@ -243,16 +259,49 @@ int sj_hook_get(void)
 /**
  * sj_hook_put() - drop a filter's reference on the hook
  *
+ * The last reference unpins the module and schedules the release of the
+ * probes in hook_idle_ms; a filter loaded meanwhile keeps them.
  * Context: process context (the filter free work), may sleep.
  */
 void sj_hook_put(void)
 {
 	mutex_lock(&sj_hook_lock);
 	if (!WARN_ON(sj_hook_users == 0) && --sj_hook_users == 0) {
-		unregister_probes(ARRAY_SIZE(probes));
-		atomic_set(&sj_stats.hooked, 0);
+		mod_delayed_work(system_wq, &sj_hook_release_work,
+				 msecs_to_jiffies(READ_ONCE(hook_idle_ms)));
 		module_put(THIS_MODULE);
 	}
+	mutex_unlock(&sj_hook_lock);
+}
+
+/* Caller holds sj_hook_lock. */
+static void release_probes(void)
+{
+	if (sj_hook_users || !sj_hook_registered)
+		return;
+	unregister_probes(ARRAY_SIZE(probes));
+	sj_hook_registered = false;
+	atomic_set(&sj_stats.hooked, 0);
+}
+
+static void hook_release(struct work_struct *work)
+{
+	mutex_lock(&sj_hook_lock);
+	release_probes();
+	mutex_unlock(&sj_hook_lock);
+}
+
+/**
+ * sj_hook_exit() - release the probes at module unload
+ *
+ * Runs only when no filter exists (each pins the module).
+ * Context: module exit, may sleep.
+ */
+void sj_hook_exit(void)
+{
+	cancel_delayed_work_sync(&sj_hook_release_work);
+	mutex_lock(&sj_hook_lock);
+	release_probes();
 	mutex_unlock(&sj_hook_lock);
 }
 

@@ -52,13 +52,15 @@ fail_wq:
 }
 
 /*
- * Runs only when no filter exists (each pins the module), so no probe is
- * registered; what may still be in flight is the tail of the last filter's
- * free work and RCU callbacks freeing task records.
+ * Runs only when no filter exists (each pins the module); the probes may
+ * still be registered (idle, see hook_idle_ms), and what may be in flight
+ * is the tail of the last filter's free work and RCU callbacks freeing
+ * task records.
  */
 static void __exit sealjit_exit(void)
 {
 	sj_dev_exit();
+	sj_hook_exit();
 	sj_debugfs_exit();
 	destroy_workqueue(sj_wq);
 	sj_task_exit_module();

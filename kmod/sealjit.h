@@ -102,6 +102,7 @@ struct sj_stats {
 	atomic_t images;
 	atomic_t tasks;
 	atomic_t hooked;
+	atomic_t hook_registrations;
 	atomic_t fork_kills;
 	atomic_t bad_entries;
 	atomic_t digest_mismatches;
@@ -136,6 +137,7 @@ void sj_task_mark_dead(struct sj_task *rec);
 bool sj_task_is_dead(struct sj_task *rec);
 void sj_task_kill_thread(struct sj_task *rec);
 struct sj_filter *sj_task_current_filter(void);
+int sj_task_status(pid_t pid, u32 *filters);
 int sj_task_attach(struct sj_filter *f);
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child);
@@ -146,6 +148,7 @@ void sj_task_exit_module(void);
 int sj_hook_get(void);
 void sj_hook_put(void);
 int sj_hook_init(void);
+void sj_hook_exit(void);
 
 bool sj_inject_fork_failure(void);
 int sj_debugfs_init(void);

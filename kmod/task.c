@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hashtable.h>
+#include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -110,6 +111,37 @@ struct sj_filter *sj_task_current_filter(void)
 		f = rcu_dereference(rec->filter);
 	rcu_read_unlock();
 	return f;
+}
+
+/**
+ * sj_task_status() - how many sealjit filters a thread has
+ * @pid: a thread id in the caller's pid namespace, 0 for the caller
+ * @filters: out: the length of its chain, 0 if it has none
+ *
+ * Context: process context.
+ * Return: 0, or -ESRCH if no such thread is visible to the caller.
+ */
+int sj_task_status(pid_t pid, u32 *filters)
+{
+	struct task_struct *t;
+	struct sj_filter *f;
+	struct sj_task *rec;
+	int err = 0;
+
+	*filters = 0;
+	rcu_read_lock();
+	t = pid ? pid_task(find_vpid(pid), PIDTYPE_PID) : current;
+	if (!t) {
+		err = -ESRCH;
+		goto out;
+	}
+	rec = sj_task_find(t);
+	/* A filter is freed a grace period after it became unreachable. */
+	for (f = rec ? rcu_dereference(rec->filter) : NULL; f; f = f->prev)
+		(*filters)++;
+out:
+	rcu_read_unlock();
+	return err;
 }
 
 static void insert(struct sj_task *rec)

@@ -50,6 +50,9 @@ static const char usage_text[] =
 	"                                 (Docker, Podman, Kubernetes) through libseccomp;\n"
 	"                                 --cap: a capability the container has (repeat);\n"
 	"                                 --optimize 2: libseccomp's binary-tree layout\n"
+	"  status [--pid PID]             is this process (or thread PID) filtered by\n"
+	"                                 sealjit, and by how many filters (seccomp's own\n"
+	"                                 answer, PR_GET_SECCOMP, does not count them)\n"
 	"  version                        print the tool's and the module's versions\n"
 	"\n"
 	"FILTER is a raw array of struct sock_filter, as seccomp_export_bpf() writes.\n"
@@ -524,6 +527,40 @@ static int cmd_run(int argc, char **argv)
 	return EXIT_SYSTEM;
 }
 
+static int cmd_status(int argc, char **argv)
+{
+	struct sealjit_status st = { .size = sizeof(st) };
+	const char *usage = "usage: sealjit status [--pid PID]";
+	char *end;
+	int fd;
+
+	if (argc == 3 && !strcmp(argv[1], "--pid")) {
+		long pid = strtol(argv[2], &end, 10);
+
+		if (*end || end == argv[2] || pid <= 0 || pid > INT32_MAX)
+			return usage_error("%s", usage);
+		st.pid = (int32_t)pid;
+	} else if (argc != 1) {
+		return usage_error("%s", usage);
+	}
+	fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "sealjit: %s: %s\n", SEALJIT_DEVICE,
+			strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (ioctl(fd, SEALJIT_IOC_STATUS, &st)) {
+		fprintf(stderr, "sealjit: STATUS: %s\n", strerror(errno));
+		close(fd);
+		return errno == ESRCH ? EXIT_REJECTED : EXIT_SYSTEM;
+	}
+	close(fd);
+	printf("pid %d: %s, %u filter%s\n", st.pid ? st.pid : (int)getpid(),
+	       st.mode == SEALJIT_MODE_FILTER ? "filtered" : "not filtered",
+	       st.filters, st.filters == 1 ? "" : "s");
+	return 0;
+}
+
 static int cmd_version(void)
 {
 	struct sealjit_version v = { .size = sizeof(v) };
@@ -566,6 +603,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "import-oci"))
 		return cmd_import_oci(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))
 		return cmd_version();
 	return usage_error("unknown command '%s'", argv[1]);

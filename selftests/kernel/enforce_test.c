@@ -615,6 +615,90 @@ TEST(compat_int80_syscalls_are_seen_as_i386)
 	EXPECT_EQ(getppid(), int80(64));		/* i386 getppid */
 }
 
+/* SEALJIT_IOC_STATUS for @pid: 0 or an errno; fills @st. */
+static int status_of(pid_t pid, struct sealjit_status *st, unsigned int flags)
+{
+	int fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC), ret;
+
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	st->flags = flags;
+	st->pid = pid;
+	if (fd < 0)
+		return errno;
+	ret = ioctl(fd, SEALJIT_IOC_STATUS, st) ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * sealjit answers "is this thread filtered?" where seccomp's own answer
+ * (PR_GET_SECCOMP, /proc/PID/status) stays 0: a sealjit-filtered thread
+ * is not in seccomp's filter mode (Documentation/conformance.rst).
+ */
+TEST(status_counts_the_chain_where_seccomp_reports_no_filter)
+{
+	struct sealjit_status st;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, status_of(0, &st, 0));
+	EXPECT_EQ(SEALJIT_MODE_NONE, st.mode);
+	EXPECT_EQ(0, st.filters);
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, ERRNO(9)));
+	ASSERT_EQ(0, sj_load_for(__NR_getpgrp, ERRNO(10)));
+	ASSERT_EQ(0, status_of(0, &st, 0));
+	EXPECT_EQ(SEALJIT_MODE_FILTER, st.mode);
+	EXPECT_EQ(2, st.filters);
+	EXPECT_EQ(0, prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+
+	pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ASSERT_LT(0, pid);
+	EXPECT_EQ(0, status_of(pid, &st, 0));
+	EXPECT_EQ(2, st.filters);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+
+	EXPECT_EQ(ESRCH, status_of(pid, &st, 0));
+	EXPECT_EQ(EINVAL, status_of(-1, &st, 0));
+	EXPECT_EQ(EINVAL, status_of(0, &st, 1));
+}
+
+/*
+ * The known difference, pinned down: seccomp refuses strict mode to a
+ * task with a seccomp filter (EINVAL); a sealjit-filtered task may enter
+ * it.  Nothing escapes: strict mode only narrows what the task may do.
+ */
+TEST(strict_mode_is_allowed_under_a_sealjit_filter)
+{
+	int fds[2], status;
+	pid_t pid;
+	char c = 0;
+
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	if (pid == 0) {
+		if (sj_nnp() || sj_load_for(__NR_getppid, ERRNO(9)))
+			_exit(2);
+		c = syscall(__NR_seccomp, SECCOMP_SET_MODE_STRICT, 0, NULL) ?
+		    'e' : 's';
+		/* Strict mode: only read, write, exit and sigreturn. */
+		if (write(fds[1], &c, 1) != 1)
+			syscall(__NR_exit, 3);
+		syscall(__NR_exit, 0);
+	}
+	close(fds[1]);
+	ASSERT_EQ(1, read(fds[0], &c, 1));
+	EXPECT_EQ('s', c);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* Images and lifetime. */
 TEST(images_are_sealed_read_only_and_executable)
 {

@@ -38,18 +38,21 @@ t "the refusal names the missing symbol in one log line" \
 t "and leaves no module behind" not_loaded
 t "insmod succeeds" insmod $M
 t "/dev/sealjit is a character device" test -c /dev/sealjit
-t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.0"'
+t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.1"'
 
 # The kselftest harnesses print their own TAP; their results count like ours.
 /bin/dev_test || failed=1
 /bin/enforce_test || failed=1
 
 stat_is() { grep -q "^$1 $2\$" /sys/kernel/debug/sealjit/stats; }
+stat() { sed -n "s/^$1 //p" /sys/kernel/debug/sealjit/stats; }
+# Frees wait for an RCU grace period; the probes stay registered for
+# hook_idle_ms after the last filter (tested on their own below).
 settles() {
 	i=0
 	while [ $i -lt 100 ]; do
 		stat_is filters 0 && stat_is images 0 && stat_is tasks 0 &&
-			stat_is hooked 0 && return 0
+			return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -112,7 +115,108 @@ t "sealjit run: ls works under the same filter" \
 	sealjit run /tmp/no-network.bpf -- ls /examples
 t "sealjit run: mkdir under a KILL filter dies with SIGSYS and does nothing" killed_mkdir
 t "sealjit run: a broken filter is refused with the kernel's diagnostic" run_rejects
+t "sealjit status: a process run under a filter says so" \
+	sh -c 'sealjit run /tmp/allow.bpf -- sealjit status | grep -q ": filtered, 1 filter\$"'
+t "sealjit status: an unfiltered one says so too" \
+	sh -c 'sealjit status | grep -q ": not filtered, 0 filters\$"'
+t "sealjit status --pid of no process exits 1" \
+	sh -c 'sealjit status --pid 4000000; [ $? -eq 1 ]'
 t "after the confined programs, live objects return to zero" settles
+
+# The probes stay registered while filtered processes come and go, so that
+# a run of short-lived sandboxes does not live-patch the kernel each time.
+IDLE=/sys/module/sealjit/parameters/hook_idle_ms
+churn() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		sealjit run /tmp/allow.bpf -- true || return 1
+		i=$((i + 1))
+	done
+}
+registered_once_for_many() {
+	before=$(stat hook_registrations)
+	churn 30 || return 1
+	after=$(stat hook_registrations)
+	echo "hook registrations: $before before, $after after 30 filtered processes"
+	[ $((after - before)) -le 1 ] && stat_is hooked 1
+}
+released_after_idle() {
+	echo 200 >$IDLE
+	churn 1 || return 1
+	i=0
+	while ! stat_is hooked 0 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	stat_is hooked 0
+}
+t "the default hook_idle_ms is 5000" sh -c "[ \$(cat $IDLE) = 5000 ]"
+t "30 short-lived filtered processes register the probes at most once" \
+	registered_once_for_many
+t "the probes are released hook_idle_ms after the last filter" \
+	released_after_idle
+t "with hook_idle_ms=0 every filtered process registers them anew" \
+	sh -c "echo 0 >$IDLE && b=\$(sed -n 's/^hook_registrations //p' /sys/kernel/debug/sealjit/stats) &&
+	       sealjit run /tmp/allow.bpf -- true && sleep 1 &&
+	       sealjit run /tmp/allow.bpf -- true && sleep 1 &&
+	       a=\$(sed -n 's/^hook_registrations //p' /sys/kernel/debug/sealjit/stats) &&
+	       echo \$b \$a && [ \$((a - b)) -eq 2 ]"
+echo 5000 >$IDLE
+
+# Two CPUs at once: filters freed on one while the other runs them.
+/bin/smp_test || failed=1
+
+# Unloading while filters come and go: refused while any filter exists,
+# clean once none does (with the probes still idle-registered).
+/bin/enforce_test --hold &
+holder=$!
+while ! stat_is filters 1; do sleep 0.1; done
+churn 40 &
+churner=$!
+refused_every_time() {
+	i=0
+	while [ $i -lt 20 ]; do
+		rmmod sealjit 2>/dev/null && { echo "rmmod succeeded with a filter alive"; return 1; }
+		i=$((i + 1))
+	done
+	loaded
+}
+t "rmmod is refused every time while filters come and go beside a holder" \
+	refused_every_time
+wait $churner
+kill $holder
+wait $holder 2>/dev/null
+t "after the churn, live objects return to zero" settles
+t "with the probes still registered, rmmod succeeds" \
+	sh -c 'grep -q "^hooked 1$" /sys/kernel/debug/sealjit/stats && rmmod sealjit'
+t "and the module loads again" insmod $M
+
+# No holder: each rmmod may win or lose against the next LOAD; either way
+# nothing breaks (run-vm.sh fails the run on any kernel warning).
+churn_quietly() {
+	i=0
+	while [ $i -lt 40 ]; do
+		sealjit run /tmp/allow.bpf -- true 2>/dev/null
+		i=$((i + 1))
+	done
+}
+unload_races() {
+	churn_quietly &
+	c=$!
+	wins=0
+	i=0
+	while [ $i -lt 100 ]; do
+		if rmmod sealjit 2>/dev/null; then
+			wins=$((wins + 1))
+			insmod $M || return 1
+		fi
+		i=$((i + 1))
+	done
+	wait $c
+	echo "rmmod won $wins of 100 races against short-lived filters"
+	loaded || insmod $M
+}
+t "rmmod racing short-lived filtered processes leaves a working module" \
+	unload_races
+t "after the races, live objects return to zero" settles
+t "and a filter still works" denied_socket
 
 # parity_test's children make the kernel's seccomp write an audit line
 # each: keep them off the slow serial console (the bench still scans them).

@@ -12,7 +12,10 @@
 #   --timeout SECS   wall-clock limit for the whole boot (default 300)
 #   --icount         add `-icount shift=0,sleep=off` (deterministic clock;
 #                    needs --smp 1: QEMU 7.2 hangs bringing up a 2nd vCPU)
-#   --smp N          vCPUs (default 1)
+#   --smp N          vCPUs (default 2; 1 with --icount), emulated by one
+#                    host thread (-accel tcg,thread=single): multi-threaded
+#                    TCG hangs a vCPU when the sys_enter jump label is
+#                    live-patched (Documentation/testing.rst)
 #   --log FILE       keep the full serial console log here (default: a temp
 #                    file, deleted on success, kept and printed on failure)
 #   --workdir DIR    build the initramfs here (default: mktemp -d, removed)
@@ -26,8 +29,9 @@
 # turned into `# ` comments), then on failure `# vm: <reason>` lines and a
 # log excerpt.  Exit status:
 #   0 ok; 1 guest script exited non-zero or printed a `not ok` line
-#   (outside TODO); 2 kernel problem in the console log
-#   (Oops, BUG:, WARNING:, general protection, panic, Call Trace); 3 timeout,
+#   (outside TODO); 2 kernel problem in the console log (Oops, BUG:,
+#   WARNING:, general protection, panic, Call Trace, soft lockup, RCU
+#   stall); 3 timeout,
 #   hang or crash without end marker; 4 usage or host-side setup error.
 # If several apply, 2 wins over 3, which wins over 1.
 set -euo pipefail
@@ -35,7 +39,7 @@ set -euo pipefail
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 4; }
 die() { echo "# vm: $*"; exit 4; }
 
-kernel="" timeout_s=300 icount=0 smp=1 log="" workdir="" append_extra=""
+kernel="" timeout_s=300 icount=0 smp="" log="" workdir="" append_extra=""
 modules=() bins=() files=()
 need() { [ "$1" -ge 2 ] || die "option $2 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -60,6 +64,9 @@ guest=$1
 
 # ---- host-side checks: everything here is exit 4 ----
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive integer"
+if [ -z "$smp" ]; then
+	if [ "$icount" = 1 ]; then smp=1; else smp=2; fi
+fi
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp must be a positive integer"
 # QEMU 7.2's round-robin icount TCG never brings up the second vCPU
 # (the boot hangs at "x86: Booting SMP configuration"): refuse up front.
@@ -162,8 +169,14 @@ initrd=$workdir/initramfs.cpio.gz
 # guest panic end QEMU at once instead of running into the timeout.  No
 # `quiet`: WARNINGs must reach the console even if the guest dies before the
 # dmesg dump.  printk.time=1: the log scanner keys on kernel timestamps.
-append="console=ttyS0 panic=-1 printk.time=1 ${append_extra}"
+# softlockup_panic=1: a vCPU stuck in the kernel ends the run at once
+# instead of running into the timeout.
+append="console=ttyS0 panic=-1 printk.time=1 softlockup_panic=1 ${append_extra}"
+# One host thread for all vCPUs: they still interleave (preemptively, every
+# few thousand instructions), but live-patching a jump label no longer
+# hangs a vCPU as it does under multi-threaded TCG.
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -machine q35 -cpu max
+	-accel tcg,thread=single
 	-m 512M -smp "$smp" -kernel "$kernel" -initrd "$initrd" -append "$append"
 	-no-reboot -display none -monitor none -serial "file:$log")
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
@@ -195,7 +208,7 @@ cat "$workdir/tap.txt"
 status=0
 # Kernel problems: only look at kernel-printed (timestamped) text, so a guest
 # test named "no panic" cannot trip it; the command-line echo has "panic=-1".
-bad='Oops|BUG:|kernel BUG at|WARNING:|general protection|panic|Call Trace'
+bad='Oops|BUG:|kernel BUG at|WARNING:|general protection|panic|Call Trace|soft lockup|rcu.*stall'
 first=$(grep -nE "$ts.*($bad)" "$clean" | grep -vE "$ts (Kernel c|C)ommand line: " | head -n1 | cut -d: -f1 || true)
 if [ -n "$first" ]; then
 	status=2

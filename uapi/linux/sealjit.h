@@ -25,7 +25,7 @@
 
 #define SEALJIT_DEVICE		"/dev/sealjit"
 #define SEALJIT_ABI_MAJOR	1
-#define SEALJIT_ABI_MINOR	0
+#define SEALJIT_ABI_MINOR	1
 
 /* Limits, identical to seccomp's. */
 #define SEALJIT_MAXINSNS	4096	/* BPF_MAXINSNS */
@@ -58,6 +58,7 @@ struct sealjit_version {
 #define SEALJIT_FEAT_CHECK	_BITUL(0)	/* SEALJIT_IOC_CHECK */
 #define SEALJIT_FEAT_JIT_X86_64	_BITUL(1)	/* native x86-64 images */
 #define SEALJIT_FEAT_LOAD	_BITUL(2)	/* SEALJIT_IOC_LOAD enforces */
+#define SEALJIT_FEAT_STATUS	_BITUL(3)	/* SEALJIT_IOC_STATUS */
 
 /* Log levels for sealjit_filter_args.log_level. */
 #define SEALJIT_LOG_NONE	0
@@ -154,6 +155,38 @@ struct sealjit_filter_args {
 
 #define SEALJIT_FILTER_ARGS_SIZE_VER0	72
 
+/* sealjit_status.mode: the numbers of prctl(PR_GET_SECCOMP). */
+#define SEALJIT_MODE_NONE	0	/* no sealjit filter */
+#define SEALJIT_MODE_FILTER	2	/* as SECCOMP_MODE_FILTER */
+
+/**
+ * struct sealjit_status - argument of %SEALJIT_IOC_STATUS: is a thread
+ *	filtered by sealjit?
+ * @size: in: sizeof(struct sealjit_status) as userspace knows it
+ * @flags: in: must be 0
+ * @pid: in: a thread id in the caller's pid namespace, 0 for the caller
+ * @mode: out: %SEALJIT_MODE_NONE or %SEALJIT_MODE_FILTER
+ * @filters: out: sealjit filters in the thread's chain (what
+ *	/proc/PID/status reports as Seccomp_filters for seccomp's)
+ * @reserved: must be 0
+ *
+ * A thread filtered by sealjit is not in seccomp's filter mode: seccomp's
+ * own answers (prctl(PR_GET_SECCOMP), /proc/PID/status) say 0 for it.
+ * This asks sealjit the same question.  Anyone who can see the thread may
+ * ask, as anyone may read /proc/PID/status.  ESRCH if there is no such
+ * thread.
+ */
+struct sealjit_status {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 mode;
+	__u32 filters;
+	__u32 reserved;
+};
+
+#define SEALJIT_STATUS_SIZE_VER0	24
+
 #define SEALJIT_IOC_MAGIC	0xEF
 /* Ask the module for its ABI version and features. */
 #define SEALJIT_IOC_VERSION	_IOWR(SEALJIT_IOC_MAGIC, 0x00, struct sealjit_version)
@@ -161,5 +194,7 @@ struct sealjit_filter_args {
 #define SEALJIT_IOC_CHECK	_IOWR(SEALJIT_IOC_MAGIC, 0x01, struct sealjit_filter_args)
 /* Check, compile, seal and attach a filter to the calling thread. */
 #define SEALJIT_IOC_LOAD	_IOWR(SEALJIT_IOC_MAGIC, 0x02, struct sealjit_filter_args)
+/* Ask whether a thread is filtered by sealjit, and by how many filters. */
+#define SEALJIT_IOC_STATUS	_IOWR(SEALJIT_IOC_MAGIC, 0x03, struct sealjit_status)
 
 #endif /* _UAPI_LINUX_SEALJIT_H */
