@@ -138,10 +138,17 @@ $(CORPUS)/docker-tree.bpf: $(DOCKER_PROFILE) $(TOOL)
 $(CORPUS)/docker-admin.bpf: $(DOCKER_PROFILE) $(TOOL)
 	@mkdir -p $(CORPUS)
 	$(TOOL) import-oci --cap CAP_SYS_ADMIN $< -o $@ 2>/dev/null
+# The longest linear allow-list libseccomp makes (for the benchmark).
+$(B)/allow_list: selftests/bench/allow_list.c
+	$(CC) $(USER_CFLAGS) -o $@ $< -lseccomp
+$(CORPUS)/allow-list.bpf: $(B)/allow_list
+	@mkdir -p $(CORPUS)
+	$(B)/allow_list $@ 2>/dev/null
 corpus: $(CORPUS_ASM) $(CORPUS)/no-network.bpf $(CORPUS)/minimal.bpf \
-	$(CORPUS)/docker-linear.bpf $(CORPUS)/docker-tree.bpf $(CORPUS)/docker-admin.bpf
+	$(CORPUS)/docker-linear.bpf $(CORPUS)/docker-tree.bpf $(CORPUS)/docker-admin.bpf \
+	$(CORPUS)/allow-list.bpf
 
-tests: $(UNIT_TESTS) $(KERNEL_TESTS) $(B)/sealjit.static
+tests: $(UNIT_TESTS) $(KERNEL_TESTS) $(B)/sealjit.static $(B)/bench
 
 # Parts of Debian's linux-source-6.1 used at build time (never committed):
 # kselftest_harness.h, checkpatch.pl, kernel-doc and the coccinelle scripts.
@@ -184,6 +191,23 @@ vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
 		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
 		$(foreach f,$(wildcard $(CORPUS)/*.bpf),--file $(f):/corpus/$(notdir $(f))) \
 		-- selftests/vm/guest-check.sh
+
+# --- the benchmark ------------------------------------------------------------
+# `make bench`: one VM boot under -icount (scripts/bench.sh), the same
+# filters under the kernel's seccomp and sealjit, a table on stdout.  Not
+# part of `make check`, which runs a short smoke run of it (bench-smoke).
+BENCH_ARGS ?= -n 20000 -l 20 -c 40
+BENCH_SMOKE_ARGS := -n 100 -l 2 -c 3
+$(B)/bench: selftests/bench/bench.c $(wildcard uapi/linux/*.h)
+	$(CC) $(USER_CFLAGS) -static -o $@ $<
+
+.PHONY: bench bench-smoke
+bench: deps
+	@$(MAKE) --no-print-directory -s module $(B)/bench corpus
+	@scripts/bench.sh $(KIMG) $(BENCH_ARGS)
+
+bench-smoke: module $(B)/bench corpus
+	@scripts/bench.sh --smoke $(KIMG) $(BENCH_SMOKE_ARGS)
 
 # --- fuzzing ----------------------------------------------------------------
 # libFuzzer harnesses (fuzz/) over the shared code and the native runner,

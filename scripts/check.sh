@@ -60,6 +60,7 @@ group fuzz make --no-print-directory fuzz-check
 group lint make --no-print-directory lint
 group prove prove
 group vm make --no-print-directory vmtest
+group bench make --no-print-directory bench-smoke
 
 echo
 echo "$pass passed, $fail failed"
