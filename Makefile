@@ -25,14 +25,14 @@ KTEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
 		-isystem $(LSRC)/tools/testing/selftests -static
 
 SHARED_SRC := verifier/insn.c verifier/check.c verifier/log.c \
-	      verifier/interp.c jit/jit.c jit/x86.c \
+	      verifier/interp.c verifier/decide.c jit/jit.c jit/x86.c \
 	      validator/decode.c validator/validate.c
 SHARED_HDR := $(wildcard verifier/*.h jit/*.h validator/*.h uapi/linux/*.h)
 SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)
 LIB := $(B)/libsealjit.a
 
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
-	      $(B)/test_validate $(B)/test_certify
+	      $(B)/test_validate $(B)/test_certify $(B)/test_decide
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
 		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test
 TOOL := $(B)/sealjit

@@ -5,8 +5,8 @@
  *   sealjit/stats    counts of live filters, images, task records, whether
  *                    the probes are registered and how often they were,
  *                    children killed at fork,
- *                    images the validator refused and the time the last
- *                    validation took
+ *                    images the validator refused, the time the last
+ *                    validation took, and each phase of the last LOAD
  *   sealjit/images   each live image: address, size, offset, page flags
  *                    when it was written and now, where its returns jump
  *                    (the return thunk in force, or ret), start of its
@@ -28,6 +28,14 @@ static struct dentry *sj_dir;
 
 static int stats_show(struct seq_file *m, void *v)
 {
+	static const char * const phase_name[SJ_NPHASES] = {
+		[SJ_PH_CHECK] = "check", [SJ_PH_SIZE] = "size",
+		[SJ_PH_TABLE] = "table", [SJ_PH_ALLOC] = "alloc",
+		[SJ_PH_EMIT] = "emit", [SJ_PH_VALIDATE] = "validate",
+		[SJ_PH_SEAL] = "seal",
+	};
+	int i;
+
 	seq_printf(m, "filters %d\nimages %d\ntasks %d\nhooked %d\nfork_kills %d\n",
 		   atomic_read(&sj_stats.filters), atomic_read(&sj_stats.images),
 		   atomic_read(&sj_stats.tasks), atomic_read(&sj_stats.hooked),
@@ -40,6 +48,9 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "validator_rejects %d\nvalidate_ns_last %lld\n",
 		   atomic_read(&sj_stats.validator_rejects),
 		   (long long)atomic64_read(&sj_stats.validate_ns_last));
+	for (i = 0; i < SJ_NPHASES; i++)
+		seq_printf(m, "load_ns_%s %lld\n", phase_name[i],
+			   (long long)atomic64_read(&sj_stats.phase_ns_last[i]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -145,6 +145,7 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 {
 	struct sock_fprog fprog;
 	int err, log_err;
+	ktime_t start;
 
 	memset(prep, 0, sizeof(*prep));
 	err = validate_args(args);
@@ -173,9 +174,14 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 			return err;
 		}
 	}
+	start = ktime_get();
 	err = check_insns(prep);
-	if (!err)
+	sj_phase_done(SJ_PH_CHECK, start);
+	if (!err) {
+		start = ktime_get();
 		err = size_image(prep);
+		sj_phase_done(SJ_PH_SIZE, start);
+	}
 	if (err && err != -EINVAL)
 		return err;
 
@@ -193,6 +199,7 @@ void sj_filter_release(struct sj_prepared *prep)
 static void filter_free(struct sj_filter *f)
 {
 	sj_image_destroy(f->image);
+	kfree(f->table);
 	kfree(f);
 	atomic_dec(&sj_stats.filters);
 	sj_hook_put();
@@ -280,17 +287,20 @@ static struct sj_image *build_image(struct sj_prepared *prep)
 	struct sj_jit_opts opts;
 	struct sj_jit_work *work;
 	struct sj_image *img;
+	ktime_t start = ktime_get();
 	u32 len;
 	u8 *code;
 	int err = -ENOMEM;
 
 	img = sj_image_alloc(prep->image_len);
+	sj_phase_done(SJ_PH_ALLOC, start);
 	if (IS_ERR(img))
 		return img;
 	work = kvmalloc(sizeof(*work), GFP_KERNEL);
-	code = vmalloc(prep->image_len);
+	code = kvmalloc(prep->image_len, GFP_KERNEL);
 	if (!work || !code)
 		goto fail;
+	start = ktime_get();
 	sj_jit_opts_for(&opts, (unsigned long)img->entry);
 	err = -EINVAL;
 	if (sj_jit_compile(prep->insns, prep->len, &opts, code, prep->image_len,
@@ -298,33 +308,73 @@ static struct sj_image *build_image(struct sj_prepared *prep)
 		pr_warn("JIT output changed between sizing and emitting\n");
 		goto fail;
 	}
+	sj_phase_done(SJ_PH_EMIT, start);
+	start = ktime_get();
 	err = validate_image(prep, code, len, &opts);
+	sj_phase_done(SJ_PH_VALIDATE, start);
 	if (err)
 		goto fail;
 	img->ret_thunk = opts.ret_thunk;
+	start = ktime_get();
 	err = sj_image_seal(img, code);
+	sj_phase_done(SJ_PH_SEAL, start);
 	if (err)
 		goto fail;
-	vfree(code);
+	kvfree(code);
 	kvfree(work);
 	return img;
 
 fail:
-	vfree(code);
+	kvfree(code);
 	kvfree(work);
 	sj_image_destroy(img);
 	return ERR_PTR(err);
+}
+
+/*
+ * The chain's decisions: this filter's, combined with those of the chain
+ * it joins (decide.h), so that a syscall whose result is a constant for
+ * the whole chain never runs a filter.
+ */
+static struct sj_table *build_table(const struct sj_prepared *prep,
+				    const struct sj_filter *prev)
+{
+	struct sj_decide_work *work;
+	struct sj_table *own, *chain;
+
+	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	own = kmalloc(sizeof(*own), GFP_KERNEL);
+	chain = kmalloc(sizeof(*chain), GFP_KERNEL);
+	if (!work || !own || !chain) {
+		kfree(chain);
+		chain = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	sj_decide_table(prep->insns, prep->len, own, work);
+	sj_table_combine(chain, own, prev ? prev->table : NULL);
+out:
+	kfree(own);
+	kvfree(work);
+	return chain;
 }
 
 static struct sj_filter *filter_create(struct sj_prepared *prep,
 				       struct sj_filter *prev)
 {
 	struct sj_filter *f;
+	ktime_t start;
 	int err;
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
+	start = ktime_get();
+	f->table = build_table(prep, prev);
+	sj_phase_done(SJ_PH_TABLE, start);
+	if (IS_ERR(f->table)) {
+		err = PTR_ERR(f->table);
+		goto fail_table;
+	}
 	err = sj_hook_get();
 	if (err)
 		goto fail_hook;
@@ -344,6 +394,8 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 fail_image:
 	sj_hook_put();
 fail_hook:
+	kfree(f->table);
+fail_table:
 	kfree(f);
 	return ERR_PTR(err);
 }

@@ -51,29 +51,30 @@ static void deny(struct pt_regs *regs, u32 err)
 	skip_syscall(regs);
 }
 
-#define SJ_LOG_FMT "pid=%d comm=%s syscall=%d arch=0x%x ip=0x%llx action=%s\n"
+#define SJ_LOG_FMT "pid=%d comm=%s syscall=%d arch=0x%x ip=0x%lx action=%s\n"
 
 /* LOG has its own rate limit, so that kills cannot crowd it out. */
-static void log_log(const struct seccomp_data *sd)
+static void log_log(int nr, u32 arch)
 {
 	pr_info_ratelimited(SJ_LOG_FMT, task_pid_nr(current), current->comm,
-			    sd->nr, sd->arch, sd->instruction_pointer, "log");
+			    nr, arch, KSTK_EIP(current), "log");
 }
 
-static void log_kill(const struct seccomp_data *sd, const char *action)
+static void log_kill(int nr, u32 arch, const char *action)
 {
 	pr_info_ratelimited(SJ_LOG_FMT, task_pid_nr(current), current->comm,
-			    sd->nr, sd->arch, sd->instruction_pointer, action);
+			    nr, arch, KSTK_EIP(current), action);
 }
 
 /* As populate_seccomp_data() in kernel/seccomp.c. */
-static void fill_data(struct pt_regs *regs, struct seccomp_data *sd)
+static void fill_data(struct pt_regs *regs, int nr, u32 arch,
+		      struct seccomp_data *sd)
 {
 	unsigned long args[6];
 	int i;
 
-	sd->nr = syscall_get_nr(current, regs);
-	sd->arch = syscall_get_arch(current);
+	sd->nr = nr;
+	sd->arch = arch;
 	syscall_get_arguments(current, regs, args);
 	for (i = 0; i < 6; i++)
 		sd->args[i] = args[i];
@@ -98,17 +99,16 @@ static u32 run_chain(struct sj_filter *f, const struct seccomp_data *sd)
  * KILL_PROCESS, and KILL_THREAD of the last thread: as seccomp, SIGSYS with
  * a core dump, after showing the dump the original registers.
  */
-static void kill_process(struct pt_regs *regs, const struct seccomp_data *sd,
-			 u32 data)
+static void kill_process(struct pt_regs *regs, int nr, u32 data)
 {
 	syscall_rollback(current, regs);
-	sj_ksyms()->force_sig_seccomp(sd->nr, data, true);
+	sj_ksyms()->force_sig_seccomp(nr, data, true);
 	skip_syscall(regs);
 }
 
 /* As __seccomp_filter()'s switch, TRACE and USER_NOTIF excepted. */
-static void apply(struct sj_task *rec, struct pt_regs *regs,
-		  const struct seccomp_data *sd, u32 ret)
+static void apply(struct sj_task *rec, struct pt_regs *regs, int nr, u32 arch,
+		  u32 ret)
 {
 	u32 data = ret & SECCOMP_RET_DATA;
 
@@ -116,7 +116,7 @@ static void apply(struct sj_task *rec, struct pt_regs *regs,
 	case SECCOMP_RET_ALLOW:
 		return;
 	case SECCOMP_RET_LOG:
-		log_log(sd);
+		log_log(nr, arch);
 		return;
 	case SECCOMP_RET_ERRNO:
 		deny(regs, min_t(u32, data, MAX_ERRNO));
@@ -129,42 +129,73 @@ static void apply(struct sj_task *rec, struct pt_regs *regs,
 	case SECCOMP_RET_TRAP:
 		/* The handler sees, and returns to, the original registers. */
 		syscall_rollback(current, regs);
-		sj_ksyms()->force_sig_seccomp(sd->nr, data, false);
+		sj_ksyms()->force_sig_seccomp(nr, data, false);
 		skip_syscall(regs);
 		return;
 	case SECCOMP_RET_KILL_THREAD:
 		sj_task_mark_dead(rec);
-		log_kill(sd, "kill_thread");
+		log_kill(nr, arch, "kill_thread");
 		if (atomic_read(&current->signal->live) != 1) {
 			sj_task_kill_thread(rec);
 			skip_syscall(regs);
 			return;
 		}
-		kill_process(regs, sd, data);
+		kill_process(regs, nr, data);
 		return;
 	default:	/* KILL_PROCESS and every unknown action */
 		sj_task_mark_dead(rec);
-		log_kill(sd, "kill_process");
-		kill_process(regs, sd, data);
+		log_kill(nr, arch, "kill_process");
+		kill_process(regs, nr, data);
 		return;
 	}
 }
 
-static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
+/*
+ * Everything but "allowed by the table": a task killed already, a
+ * syscall whose result depends on its arguments (run the filters), and
+ * every action other than ALLOW.  Out of line, so that the common path
+ * does not pay for seccomp_data, its zeroing and the stack protector.
+ */
+static noinline void filtered_syscall(struct sj_task *rec,
+				      struct pt_regs *regs)
 {
+	struct sj_filter *f = sj_task_filter(rec);
+	int nr = syscall_get_nr(current, regs);
+	u32 arch = syscall_get_arch(current), ret;
 	struct seccomp_data sd;
-	struct sj_task *rec;
 
-	rec = sj_task_find(current);
-	if (likely(!rec))
-		return;
-	fill_data(regs, &sd);
 	if (unlikely(sj_task_is_dead(rec))) {
 		/* Killed already: nothing more may run, as SECCOMP_MODE_DEAD. */
-		kill_process(regs, &sd, 0);
+		kill_process(regs, nr, 0);
 		return;
 	}
-	apply(rec, regs, &sd, run_chain(sj_task_filter(rec), &sd));
+	if (!sj_table_lookup(f->table, arch, (u32)nr, &ret)) {
+		fill_data(regs, nr, arch, &sd);
+		ret = run_chain(f, &sd);
+	}
+	apply(rec, regs, nr, arch, ret);
+}
+
+/*
+ * Every syscall of every task while the probes are registered: one
+ * lookup for an unfiltered task; for a filtered one, one table entry
+ * (decide.h) answers most syscalls from their number and architecture
+ * alone.  No lock, no atomic operation, no indirect call.
+ */
+static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct sj_task *rec = sj_task_find(current);
+	u32 ret;
+
+	if (likely(!rec))
+		return;
+	if (likely(!sj_task_is_dead(rec) &&
+		   sj_table_lookup(sj_task_filter(rec)->table,
+				   syscall_get_arch(current),
+				   (u32)syscall_get_nr(current, regs), &ret) &&
+		   ret == SECCOMP_RET_ALLOW))
+		return;
+	filtered_syscall(rec, regs);
 }
 
 struct sj_probe {

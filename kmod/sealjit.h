@@ -17,7 +17,12 @@
 #ifndef SJ_SEALJIT_H
 #define SJ_SEALJIT_H
 
+#include <linux/ktime.h>
+#include <linux/hashtable.h>
 #include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/task_work.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -25,6 +30,7 @@
 
 #include "../jit/jit.h"
 #include "../verifier/check.h"
+#include "../verifier/decide.h"
 
 #define SJ_RELEASE "0.2.0"
 
@@ -82,6 +88,8 @@ struct sj_image {
  * @ref: tasks and newer filters that point here
  * @prev: the filter attached before this one, or NULL; immutable
  * @image: its native code
+ * @table: the decisions of the chain from here down (this filter and
+ *	every older one), computed at LOAD; immutable
  * @len: its instructions
  * @path_insns: instructions of the chain from here down, with seccomp's
  *	penalty of 4 per filter
@@ -91,9 +99,16 @@ struct sj_filter {
 	refcount_t ref;
 	struct sj_filter *prev;
 	struct sj_image *image;
+	struct sj_table *table;
 	u32 len;
 	u32 path_insns;
 	struct rcu_work free_work;
+};
+
+/* The phases of a LOAD, timed for the benchmark (debugfs stats). */
+enum sj_phase {
+	SJ_PH_CHECK, SJ_PH_SIZE, SJ_PH_TABLE, SJ_PH_ALLOC, SJ_PH_EMIT,
+	SJ_PH_VALIDATE, SJ_PH_SEAL, SJ_NPHASES
 };
 
 /* Live objects, for debugfs and the tests that must see them return to 0. */
@@ -108,9 +123,18 @@ struct sj_stats {
 	atomic_t digest_mismatches;
 	atomic_t validator_rejects;
 	atomic64_t validate_ns_last;
+	atomic64_t phase_ns_last[SJ_NPHASES];
 };
 
 extern struct sj_stats sj_stats;
+
+/* Record how long @phase of the current LOAD took since @start. */
+static inline void sj_phase_done(enum sj_phase phase, ktime_t start)
+{
+	atomic64_set(&sj_stats.phase_ns_last[phase],
+		     ktime_to_ns(ktime_sub(ktime_get(), start)));
+}
+
 extern struct workqueue_struct *sj_wq;
 
 int sj_filter_prepare(struct sealjit_filter_args *args,
@@ -130,11 +154,66 @@ u32 sj_image_run(const struct sj_image *img, const struct seccomp_data *sd);
 void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base);
 void sj_image_init(void);
 
-struct sj_task;
-struct sj_task *sj_task_find(struct task_struct *t);
-struct sj_filter *sj_task_filter(struct sj_task *rec);
-void sj_task_mark_dead(struct sj_task *rec);
-bool sj_task_is_dead(struct sj_task *rec);
+#define SJ_TASK_HASH_BITS 10
+
+/**
+ * struct sj_task - the sealjit state of one filtered task (task.c)
+ * @node: in sj_tasks
+ * @task: the task; not a counted reference: the record goes away in the
+ *	task's own exit path, before the task_struct can be freed
+ * @filter: newest filter of the chain; the record holds one reference
+ * @dead: a kill action was taken; any later syscall kills again
+ * @kill_work: runs do_exit() for KILL_THREAD on the way back to user mode
+ * @rcu: deferred free
+ */
+struct sj_task {
+	struct hlist_node node;
+	struct task_struct *task;
+	struct sj_filter __rcu *filter;
+	bool dead;
+	struct callback_head kill_work;
+	struct rcu_head rcu;
+};
+
+/* Records by task_struct pointer; RCU for lookups (task.c changes them). */
+extern struct hlist_head sj_tasks[1 << SJ_TASK_HASH_BITS];
+
+/**
+ * sj_task_find() - the record of @t, or NULL
+ * @t: a task
+ *
+ * Inline: every syscall of every task on the machine asks, while a filter
+ * exists, and nearly all of them get NULL from an empty bucket.
+ * Context: inside an RCU read-side section (tracepoint probes are: with
+ * preemption disabled, an RCU-sched one).
+ */
+static inline struct sj_task *sj_task_find(struct task_struct *t)
+{
+	struct sj_task *rec;
+
+	hash_for_each_possible_rcu(sj_tasks, rec, node, (unsigned long)t)
+		if (rec->task == t)
+			return rec;
+	return NULL;
+}
+
+/* The newest filter of @rec's chain; the task's own probes only. */
+static inline struct sj_filter *sj_task_filter(struct sj_task *rec)
+{
+	return rcu_dereference_sched(rec->filter);
+}
+
+/* After a kill action: any further syscall of the task kills again. */
+static inline void sj_task_mark_dead(struct sj_task *rec)
+{
+	WRITE_ONCE(rec->dead, true);
+}
+
+static inline bool sj_task_is_dead(struct sj_task *rec)
+{
+	return READ_ONCE(rec->dead);
+}
+
 void sj_task_kill_thread(struct sj_task *rec);
 struct sj_filter *sj_task_current_filter(void);
 int sj_task_status(pid_t pid, u32 *filters);

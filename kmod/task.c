@@ -25,62 +25,10 @@
 #include "ksyms.h"
 #include "sealjit.h"
 
-#define SJ_TASK_HASH_BITS 10
-
-/**
- * struct sj_task - the sealjit state of one filtered task
- * @node: in sj_tasks
- * @task: the task; not a counted reference: the record goes away in the
- *	task's own exit path, before the task_struct can be freed
- * @filter: newest filter of the chain; the record holds one reference
- * @dead: a kill action was taken; any later syscall kills again
- * @kill_work: runs do_exit() for KILL_THREAD on the way back to user mode
- * @rcu: deferred free
- */
-struct sj_task {
-	struct hlist_node node;
-	struct task_struct *task;
-	struct sj_filter __rcu *filter;
-	bool dead;
-	struct callback_head kill_work;
-	struct rcu_head rcu;
-};
-
-static DEFINE_HASHTABLE(sj_tasks, SJ_TASK_HASH_BITS);
+/* Read on every syscall by the hook (sj_task_find() in sealjit.h). */
+DEFINE_HASHTABLE(sj_tasks, SJ_TASK_HASH_BITS);
 static DEFINE_SPINLOCK(sj_tasks_lock);
 static struct kmem_cache *sj_task_cache;
-
-/**
- * sj_task_find() - the record of @t, or NULL
- * @t: a task
- *
- * Context: inside an RCU read-side section (tracepoint probes are).
- */
-struct sj_task *sj_task_find(struct task_struct *t)
-{
-	struct sj_task *rec;
-
-	hash_for_each_possible_rcu(sj_tasks, rec, node, (unsigned long)t)
-		if (rec->task == t)
-			return rec;
-	return NULL;
-}
-
-struct sj_filter *sj_task_filter(struct sj_task *rec)
-{
-	return rcu_dereference(rec->filter);
-}
-
-/* After a kill action: any further syscall of the task kills again. */
-void sj_task_mark_dead(struct sj_task *rec)
-{
-	WRITE_ONCE(rec->dead, true);
-}
-
-bool sj_task_is_dead(struct sj_task *rec)
-{
-	return READ_ONCE(rec->dead);
-}
 
 static void kill_thread_work(struct callback_head *cb)
 {

@@ -62,7 +62,7 @@ checker=(verifier/insn.c verifier/check.c verifier/interp.c)
 code_fct=check_length,check_opcode,check_jump,check_operand,check_insns
 code_fct+=,check_final_ret,check_scratch,data_field,compute_facts,reject
 code_fct+=,check_slot_facts,has_slot,slots_within
-code_fct+=,sj_check,sj_op_flags,sj_is_seccomp_op,alu,jump_taken
+code_fct+=,sj_check,sj_op_flags,sj_is_seccomp_op,sj_alu,sj_jump_taken
 code_fct+=,sj_interp_words
 
 # run NAME FRAMA-C-ARGS...: one WP run, its log in $out/NAME.log.  The runs

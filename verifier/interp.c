@@ -28,7 +28,15 @@
  * requires op == BPF_DIV ==> v != 0;
  * assigns \nothing;
  */
-static u32 alu(u16 op, u32 a, u32 v)
+/**
+ * sj_alu() - one classic-BPF ALU operation, as the kernel computes it
+ * @op: BPF_OP() of the instruction
+ * @a: A
+ * @v: the operand (k or X); not 0 for BPF_DIV
+ *
+ * Return: the new A.
+ */
+u32 sj_alu(u16 op, u32 a, u32 v)
 {
 	switch (op) {
 	case BPF_ADD:
@@ -56,7 +64,15 @@ static u32 alu(u16 op, u32 a, u32 v)
 }
 
 /*@ assigns \nothing; */
-static bool jump_taken(u16 op, u32 a, u32 v)
+/**
+ * sj_jump_taken() - whether a conditional jump goes to its jt branch
+ * @op: BPF_OP() of the instruction
+ * @a: A
+ * @v: the operand (k or X)
+ *
+ * Return: true for jt, false for jf.
+ */
+bool sj_jump_taken(u16 op, u32 a, u32 v)
 {
 	switch (op) {
 	case BPF_JEQ:
@@ -139,13 +155,13 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 				k = x;
 			if (BPF_OP(insn->code) == BPF_DIV && k == 0)
 				return 0;
-			a = alu(BPF_OP(insn->code), a, k);
+			a = sj_alu(BPF_OP(insn->code), a, k);
 			break;
 		case BPF_JMP:
 			if (BPF_OP(insn->code) == BPF_JA)
 				pc += k;
-			else if (jump_taken(BPF_OP(insn->code), a,
-					    BPF_SRC(insn->code) == BPF_X ? x : k))
+			else if (sj_jump_taken(BPF_OP(insn->code), a,
+					       BPF_SRC(insn->code) == BPF_X ? x : k))
 				pc += insn->jt;
 			else
 				pc += insn->jf;

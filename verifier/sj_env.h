@@ -16,6 +16,10 @@
 #include <linux/string.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <linux/bitops.h>
+
+#define sj_popcount64(x)	hweight64(x)
+#define sj_ctz64(x)		__ffs64(x)	/* x != 0 */
 #else
 #include <stdarg.h>
 #include <stdbool.h>
@@ -43,6 +47,8 @@ typedef __s64 s64;
 #define max(a, b)		({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
 				   _a > _b ? _a : _b; })
 #define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
+#define sj_popcount64(x)	((u32)__builtin_popcountll(x))
+#define sj_ctz64(x)		((u32)__builtin_ctzll(x))	/* x != 0 */
 /* The kernel's __printf(), spelt so that checkpatch sees no raw attribute. */
 #define SJ_FORMAT_ATTR		format
 #define __printf(a, b)		__attribute__((SJ_FORMAT_ATTR(printf, a, b)))

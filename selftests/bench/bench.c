@@ -299,6 +299,24 @@ static void time_bystander(const char *label, enum engine engine,
 	       engine_name[engine], shm->value[0]);
 }
 
+/* Where the last LOAD's instructions went, from the module's own clock. */
+static void report_phases(const char *label)
+{
+	FILE *f = fopen("/sys/kernel/debug/sealjit/stats", "r");
+	char key[64], what[96];
+	long long val;
+
+	if (!f)
+		return;
+	while (fscanf(f, "%63s %lld", key, &val) == 2) {
+		if (strncmp(key, "load_ns_", 8))
+			continue;
+		snprintf(what, sizeof(what), "LOAD phase: %s", key + 8);
+		report(label, what, "sealjit", val);
+	}
+	fclose(f);
+}
+
 /* LOAD (or seccomp() attach) cost of @p, the mean of nloads fresh children. */
 static void time_load(const char *label, enum engine engine, struct prog *p)
 {
@@ -335,6 +353,8 @@ static void time_load(const char *label, enum engine engine, struct prog *p)
 	}
 	report(label, "LOAD (instructions)", engine_name[engine],
 	       total / nloads);
+	if (engine == SEALJIT)
+		report_phases(label);
 	if (engine == SEALJIT) {
 		report(label, "native bytes", "sealjit", shm->value[1]);
 		report(label, "pages", "sealjit",

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Decisions computed at load (verifier/decide.c) against the interpreter:
+ *
+ *  - a table of (program, arch, nr, expected decision) rows, every row
+ *    with a constant checked again on boundary and random arguments;
+ *  - random programs, half of them shaped like libseccomp's output (arch
+ *    check, a dispatch on nr, argument tests): wherever sj_decide() says
+ *    "constant", the interpreter must return that constant on the
+ *    arguments and instruction pointers the program compares against (and
+ *    one either side) and on random ones;
+ *  - random chains of two and three filters: every constant entry of the
+ *    combined table equals what seccomp_run_filters() makes of the
+ *    filters' results, computed here by its own loop, not by
+ *    sj_precedence().
+ *
+ * `test_decide -s SEED -n COUNT` replays a run.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../verifier/check.h"
+#include "../../verifier/decide.h"
+#include "../../verifier/interp.h"
+#include "agree.h"
+#include "gen.h"
+#include "tap.h"
+
+#define S(c, k)		((struct sock_filter)BPF_STMT(c, k))
+#define J(c, k, t, f)	((struct sock_filter)BPF_JUMP(c, k, t, f))
+#define LD(off)		S(BPF_LD | BPF_W | BPF_ABS, off)
+#define RET(k)		S(BPF_RET | BPF_K, k)
+#define ALLOW		SECCOMP_RET_ALLOW
+#define ERRNO(e)	(SECCOMP_RET_ERRNO | (e))
+#define KILL		SECCOMP_RET_KILL_PROCESS
+#define X86		SJ_ARCH_X86_64
+#define I386		SJ_ARCH_I386
+#define RUN		SJ_DECIDE_RUN
+#define MAXP		64
+
+static struct sj_decide_work dwork;
+static struct sj_check_work cwork;
+static u64 rng;
+
+struct row {
+	const char *what;
+	struct sock_filter prog[MAXP];
+	u32 len;
+	u32 arch;
+	u32 nr;
+	long want;
+};
+
+/* Docker-like: arch check, x32 check, nr dispatch, an argument test. */
+#define LIBSECCOMP_LIKE \
+	LD(4), J(BPF_JMP | BPF_JEQ | BPF_K, X86, 1, 0), RET(KILL), \
+	LD(0), J(BPF_JMP | BPF_JGE | BPF_K, SJ_X32_SYSCALL_BIT, 0, 1), \
+	RET(ERRNO(38)), \
+	J(BPF_JMP | BPF_JEQ | BPF_K, 110, 0, 1), RET(ALLOW), \
+	J(BPF_JMP | BPF_JEQ | BPF_K, 135, 0, 4), LD(16), \
+	J(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffff, 1, 0), RET(ERRNO(1)), \
+	RET(ALLOW), RET(ERRNO(1))
+
+static const struct row rows[] = {
+	{ "allow-all is ALLOW everywhere", { RET(ALLOW) }, 1, X86, 7, ALLOW },
+	{ "...also i386", { RET(ALLOW) }, 1, I386, 511, ALLOW },
+	{ "...but numbers past the table always run", { RET(ALLOW) }, 1, X86,
+	  512, RUN },
+	{ "libseccomp-like: getppid is allowed", { LIBSECCOMP_LIKE }, 14, X86,
+	  110, ALLOW },
+	{ "libseccomp-like: personality depends on arg0",
+	  { LIBSECCOMP_LIKE }, 14, X86, 135, RUN },
+	{ "libseccomp-like: an unlisted nr takes the default",
+	  { LIBSECCOMP_LIKE }, 14, X86, 103, ERRNO(1) },
+	{ "libseccomp-like: x32 numbers get ENOSYS", { LIBSECCOMP_LIKE }, 14,
+	  X86, SJ_X32_SYSCALL_BIT + 110, ERRNO(38) },
+	{ "libseccomp-like: i386 is killed", { LIBSECCOMP_LIKE }, 14, I386,
+	  110, KILL },
+	{ "ret a after loading an argument depends on it",
+	  { LD(16), S(BPF_RET | BPF_A, 0) }, 2, X86, 0, RUN },
+	{ "the instruction pointer is unknown",
+	  { LD(8), J(BPF_JMP | BPF_JGT | BPF_K, 5, 0, 1), RET(KILL), RET(ALLOW) },
+	  4, X86, 0, RUN },
+	{ "both branches of an argument test agree: constant",
+	  { LD(24), J(BPF_JMP | BPF_JSET | BPF_K, 1, 0, 1), RET(ERRNO(5)),
+	    RET(ERRNO(5)) }, 4, X86, 3, ERRNO(5) },
+	{ "arithmetic on nr is exact",
+	  { LD(0), S(BPF_ALU | BPF_MUL | BPF_K, 3),
+	    S(BPF_ALU | BPF_ADD | BPF_K, 1), S(BPF_RET | BPF_A, 0) }, 4, X86,
+	  100, 301 },
+	{ "nr through scratch memory and X",
+	  { LD(0), S(BPF_ST, 5), S(BPF_LDX | BPF_MEM, 5),
+	    S(BPF_MISC | BPF_TXA, 0), J(BPF_JMP | BPF_JEQ | BPF_K, 9, 0, 1),
+	    RET(ERRNO(9)), RET(ALLOW) }, 7, X86, 9, ERRNO(9) },
+	{ "div x by an unknown X may return 0",
+	  { LD(16), S(BPF_MISC | BPF_TAX, 0), S(BPF_LD | BPF_IMM, 8),
+	    S(BPF_ALU | BPF_DIV | BPF_X, 0), RET(ALLOW) }, 5, X86, 0, RUN },
+	{ "div x by a known zero returns 0",
+	  { S(BPF_ALU | BPF_DIV | BPF_X, 0), RET(ALLOW) }, 2, X86, 0, 0 },
+	{ "ld #len is 64", { S(BPF_LD | BPF_W | BPF_LEN, 0),
+			    S(BPF_RET | BPF_A, 0) }, 2, I386, 4, 64 },
+	{ "ALLOW with data is returned as it is (precedence strips it)",
+	  { RET(ALLOW | 5) }, 1, X86, 0, ALLOW | 5 },
+};
+
+static void random_input(struct seccomp_data *sd, u32 arch, u32 nr,
+			 const struct sock_filter *prog, u32 len)
+{
+	u32 *w = (u32 *)sd, i;
+
+	for (i = 0; i < SJ_DATA_SIZE / 4; i++) {
+		u32 pc = sj_gen_pick(&rng, len);
+
+		switch (sj_gen_pick(&rng, 4)) {
+		case 0:
+			w[i] = sj_gen_constant(&rng);
+			break;
+		case 1:	/* a constant of the program, or one either side */
+			w[i] = prog[pc].k + sj_gen_pick(&rng, 3) - 1;
+			break;
+		default:
+			w[i] = (u32)sj_rand64(&rng);
+		}
+	}
+	sd->nr = (int)nr;
+	sd->arch = arch;
+}
+
+/* The interpreter returns @want on @n inputs with this arch and nr. */
+static int agrees(const struct sock_filter *prog, u32 len, u32 arch, u32 nr,
+		  u32 want, int n)
+{
+	struct seccomp_data sd;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		random_input(&sd, arch, nr, prog, len);
+		if (sj_interp(prog, len, &sd) != want)
+			return 0;
+	}
+	return 1;
+}
+
+static void table_rows(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *r = &rows[i];
+		struct sj_facts facts;
+		struct sj_diag diag;
+		long got;
+
+		if (!tap_ok(!sj_check(r->prog, r->len, &cwork, &facts, &diag),
+			    "%s: the checker accepts it", r->what))
+			continue;
+		got = sj_decide(r->prog, r->len, r->arch, r->nr, &dwork);
+		if (!tap_ok(got == r->want, "%s", r->what))
+			tap_diag("decided %ld, want %ld", got, r->want);
+		if (got != RUN)
+			tap_ok(agrees(r->prog, r->len, r->arch, r->nr, (u32)got,
+				      1000),
+			       "%s: the interpreter agrees on 1000 inputs",
+			       r->what);
+	}
+}
+
+/* A random program, half the time behind a libseccomp-like dispatch. */
+static u32 random_program(struct sock_filter *prog, u16 *incoming)
+{
+	static const u32 nrs[] = { 0, 1, 3, 39, 110, 135, 450, 511 };
+	u32 len, head = 0, i, n;
+
+	if (sj_gen_pick(&rng, 2)) {
+		len = sj_gen_program(&rng, prog, incoming);
+		return len;
+	}
+	/* ld arch; jeq ARCH ? next : ret; ld nr; jeq n1, ... into a body */
+	n = 1 + sj_gen_pick(&rng, 4);
+	prog[head++] = LD(4);
+	prog[head++] = J(BPF_JMP | BPF_JEQ | BPF_K,
+			 sj_gen_pick(&rng, 2) ? X86 : I386, 1, 0);
+	prog[head++] = RET(sj_gen_pick(&rng, 2) ? KILL : ERRNO(1));
+	prog[head++] = LD(0);
+	for (i = 0; i < n; i++)
+		prog[head++] = J(BPF_JMP | BPF_JEQ | BPF_K,
+				 nrs[sj_gen_pick(&rng, 8)], (u8)(n - i), 0);
+	prog[head++] = RET(sj_gen_pick(&rng, 2) ? ALLOW : ERRNO(13));
+	len = sj_gen_program_len(&rng, prog + head,
+				 8 + sj_gen_pick(&rng, 40), incoming);
+	return head + len;
+}
+
+static void random_programs(u32 count)
+{
+	static struct sock_filter prog[SJ_MAXINSNS];
+	static u16 incoming[SJ_MAXINSNS];
+	static const u32 nrs[] = { 0, 1, 3, 39, 110, 135, 450, 511 };
+	u64 decisions = 0, constant = 0, wrong = 0, rejected = 0;
+	u32 i, j;
+
+	for (i = 0; i < count && wrong < 5; i++) {
+		struct sj_facts facts;
+		struct sj_diag diag;
+		u32 len = random_program(prog, incoming);
+
+		if (sj_check(prog, len, &cwork, &facts, &diag)) {
+			rejected++;
+			continue;
+		}
+		for (j = 0; j < 6; j++) {
+			u32 arch = sj_gen_pick(&rng, 3) ? X86 : I386;
+			u32 nr = j < 4 ? nrs[sj_gen_pick(&rng, 8)] :
+				 (u32)sj_rand64(&rng);
+			long d = sj_decide(prog, len, arch, nr, &dwork);
+
+			decisions++;
+			if (d == RUN)
+				continue;
+			constant++;
+			if (!agrees(prog, len, arch, nr, (u32)d, 16)) {
+				wrong++;
+				tap_diag("program %u, arch 0x%x nr %u: decided 0x%lx, the interpreter differs",
+					 i, arch, nr, d);
+				sj_print_prog(prog, len);
+			}
+		}
+	}
+	tap_ok(!rejected, "%u random programs, all accepted by the checker", i);
+	tap_ok(!wrong, "%llu decisions, %llu constant, each equal to the interpreter on 16 inputs (%llu differ)",
+	       (unsigned long long)decisions, (unsigned long long)constant,
+	       (unsigned long long)wrong);
+	tap_ok(constant * 4 > decisions && constant < decisions,
+	       "the random decisions include constants and non-constants");
+}
+
+/* seccomp_run_filters() over @n results, newest first: its own loop. */
+static u32 seccomp_combine(const u32 *results, int n)
+{
+	u32 ret = SECCOMP_RET_ALLOW;
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		if ((s32)(results[i] & SECCOMP_RET_ACTION_FULL) <
+		    (s32)(ret & SECCOMP_RET_ACTION_FULL))
+			ret = results[i];
+	return ret;
+}
+
+static void random_chains(u32 count)
+{
+	static struct sock_filter progs[3][SJ_MAXINSNS];
+	static u16 incoming[SJ_MAXINSNS];
+	static struct sj_table own[3], chain[3];
+	u64 entries = 0, constant = 0, wrong = 0;
+	u32 i;
+	int f, n;
+
+	for (i = 0; i < count && wrong < 5; i++) {
+		u32 len[3], row, col, results[3];
+
+		n = 2 + (int)sj_gen_pick(&rng, 2);
+		for (f = 0; f < n; f++) {
+			struct sj_facts facts;
+			struct sj_diag diag;
+
+			do {
+				len[f] = random_program(progs[f], incoming);
+			} while (sj_check(progs[f], len[f], &cwork, &facts,
+					  &diag));
+			sj_decide_table(progs[f], len[f], &own[f], &dwork);
+			sj_table_combine(&chain[f], &own[f],
+					 f ? &chain[f - 1] : NULL);
+		}
+		for (row = 0; row < SJ_NROWS; row++) {
+			for (col = 0; col < SJ_TABLE_NR; col += 1 + sj_gen_pick(&rng, 8)) {
+				u32 arch = row == SJ_ROW_I386 ? I386 : X86;
+				u32 nr = (row == SJ_ROW_X32 ? SJ_X32_SYSCALL_BIT : 0) + col;
+				struct seccomp_data sd;
+				u32 want, got;
+				int k;
+
+				entries++;
+				if (!sj_table_lookup(&chain[n - 1], arch, nr, &got))
+					continue;
+				constant++;
+				for (k = 0; k < 4; k++) {
+					random_input(&sd, arch, nr, progs[n - 1],
+						     len[n - 1]);
+					for (f = 0; f < n; f++)
+						results[f] = sj_interp(progs[f], len[f], &sd);
+					want = seccomp_combine(results, n);
+					if (want != got) {
+						wrong++;
+						tap_diag("chain %u, arch 0x%x nr 0x%x: table 0x%x, seccomp 0x%x",
+							 i, arch, nr, got, want);
+						break;
+					}
+				}
+			}
+		}
+	}
+	tap_ok(!wrong, "%u random chains of 2 or 3: %llu entries looked at, %llu constant, each equal to seccomp's precedence on 4 inputs",
+	       i, (unsigned long long)entries, (unsigned long long)constant);
+	tap_ok(constant > 0 && constant < entries,
+	       "the chains' tables include constant and running entries");
+}
+
+/* Precedence corner cases, against the same loop. */
+static void precedence(void)
+{
+	static const u32 v[] = {
+		ALLOW, ALLOW | 5, SECCOMP_RET_LOG, SECCOMP_RET_LOG | 1,
+		SECCOMP_RET_TRACE | 2, SECCOMP_RET_USER_NOTIF, ERRNO(1), ERRNO(2),
+		SECCOMP_RET_TRAP | 3, SECCOMP_RET_KILL_THREAD, KILL, 0x10000000,
+		0x7ffe0000, 0x80010000,
+	};
+	u32 i, j, bad = 0, n = sizeof(v) / sizeof(v[0]);
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			u32 r[2] = { v[i], v[j] };	/* older, newer */
+			u32 want = seccomp_combine(r, 2);
+			u32 got = sj_precedence(v[j], sj_precedence(v[i], ALLOW));
+
+			bad += want != got;
+		}
+	}
+	tap_ok(!bad, "sj_precedence() equals seccomp's loop on %u pairs of results", n * n);
+}
+
+int main(int argc, char **argv)
+{
+	u64 seed = (u64)time(NULL) ^ ((u64)getpid() << 32);
+	u32 count = 20000, chains = 200;
+	int c;
+
+	while ((c = getopt(argc, argv, "n:s:")) != -1) {
+		if (c == 'n')
+			count = (u32)strtoul(optarg, NULL, 0);
+		else if (c == 's')
+			seed = strtoull(optarg, NULL, 0);
+		else
+			return fprintf(stderr, "usage: %s [-n COUNT] [-s SEED]\n",
+				       argv[0]), 2;
+	}
+	printf("# decisions: seed 0x%016llx (replay: -s 0x%016llx -n %u)\n",
+	       (unsigned long long)seed, (unsigned long long)seed, count);
+	rng = seed;
+	table_rows();
+	precedence();
+	random_programs(count);
+	random_chains(chains);
+	return tap_done();
+}
