@@ -25,7 +25,8 @@ KTEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
 		-isystem $(LSRC)/tools/testing/selftests -static
 
 SHARED_SRC := verifier/insn.c verifier/check.c verifier/log.c \
-	      verifier/interp.c verifier/decide.c jit/jit.c jit/x86.c \
+	      verifier/interp.c verifier/decide.c verifier/residual.c \
+	      jit/jit.c jit/x86.c \
 	      validator/decode.c validator/validate.c
 SHARED_HDR := $(wildcard verifier/*.h jit/*.h validator/*.h uapi/linux/*.h)
 SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)

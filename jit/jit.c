@@ -820,7 +820,7 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 		.e = { .buf = NULL, .cap = SJ_JIT_MAX_IMAGE },
 		.opts = opts, .prog = prog, .len = len, .addrs = work->addrs,
 	};
-	u32 pc, i;
+	u32 pc;
 
 	if (len == 0 || len > SJ_MAXINSNS)
 		return -1;
@@ -854,11 +854,74 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 	if (cap < ctx.e.pos)
 		return -1;
 
-	ctx.e.buf = buf;
-	ctx.e.cap = cap;
-	jit_pass(&ctx, true);
-	if (ctx.e.error || ctx.e.pos != *image_len)
+	return sj_jit_emit(prog, len, opts, buf, cap, image_len, work);
+}
+
+/*@
+ * requires \valid(work) && \valid(image_len) && \valid_read(opts);
+ * requires \separated(work, image_len, opts);
+ * requires 1 <= len <= SJ_MAXINSNS ==>
+ *	\valid_read(prog + (0 .. len - 1)) &&
+ *	\separated(prog + (0 .. len - 1), work, image_len);
+ * requires \valid(buf + (0 .. cap - 1)) &&
+ *	\separated(buf + (0 .. cap - 1), work, image_len, opts);
+ * requires 1 <= len <= SJ_MAXINSNS ==>
+ *	\separated(buf + (0 .. cap - 1), prog + (0 .. len - 1));
+ * assigns work->addrs[0 .. SJ_MAXINSNS], *image_len, buf[0 .. cap - 1];
+ * ensures \result == 0 || \result == -1;
+ * ensures \result == 0 ==> 1 <= len <= SJ_MAXINSNS;
+ * ensures \result == 0 ==> *image_len == work->addrs[len];
+ * ensures \result == 0 ==> *image_len <= SJ_JIT_MAX_IMAGE;
+ * ensures \result == 0 ==> *image_len <= cap;
+ * ensures \result == 0 ==> \forall integer i, j; 0 <= i <= j <= len ==>
+ *	work->addrs[i] <= work->addrs[j];
+ */
+/**
+ * sj_jit_emit() - emit a filter whose offsets an earlier sizing computed
+ * @prog: the filter, accepted by sj_check()
+ * @len: its length
+ * @opts: the form of that sizing (sj_jit_compile() with no buffer); the
+ *	key and address may differ
+ * @buf: where the image goes; bytes past it up to @cap are int3
+ * @cap: size of @buf
+ * @image_len: out: the image's size
+ * @work: the offsets that sizing left in it
+ *
+ * One pass instead of sizing again: each instruction must start where the
+ * offsets say, or nothing is emitted (-1), so offsets that are not a
+ * fixpoint of sizing in this form cannot produce a wrong image.
+ * Context: any; does not sleep or allocate.
+ * Return: 0, or -1 (nothing valid in @buf).
+ */
+int sj_jit_emit(const struct sock_filter *prog, u32 len,
+		const struct sj_jit_opts *opts, u8 *buf, u32 cap,
+		u32 *image_len, struct sj_jit_work *work)
+{
+	struct jit_ctx ctx = {
+		.e = { .buf = buf, .cap = cap },
+		.opts = opts, .prog = prog, .len = len, .addrs = work->addrs,
+	};
+	u32 pc, i;
+
+	if (len == 0 || len > SJ_MAXINSNS)
 		return -1;
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop invariant \forall integer i, j; 0 <= i <= j <= pc ==>
+	 *	work->addrs[i] <= work->addrs[j];
+	 * loop assigns pc;
+	 * loop variant len - pc;
+	 */
+	for (pc = 0; pc < len; pc++)
+		if (work->addrs[pc] > work->addrs[pc + 1])
+			return -1;
+	if (work->addrs[len] > SJ_JIT_MAX_IMAGE || work->addrs[len] > cap)
+		return -1;
+	ctx.frame = uses_scratch(prog, len);
+	jit_pass(&ctx, true);
+	if (ctx.e.error || ctx.e.pos != work->addrs[len])
+		return -1;
+	*image_len = ctx.e.pos;
 	/* int3 to the end: a loop, as memset() would need a cast to char *. */
 	/*@
 	 * loop invariant ctx.e.pos <= i <= cap;

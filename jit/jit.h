@@ -60,5 +60,8 @@ struct sj_jit_opts {
 int sj_jit_compile(const struct sock_filter *prog, u32 len,
 		   const struct sj_jit_opts *opts, u8 *buf, u32 cap,
 		   u32 *image_len, struct sj_jit_work *work);
+int sj_jit_emit(const struct sock_filter *prog, u32 len,
+		const struct sj_jit_opts *opts, u8 *buf, u32 cap,
+		u32 *image_len, struct sj_jit_work *work);
 
 #endif /* SJ_JIT_H */

@@ -32,7 +32,7 @@ static int stats_show(struct seq_file *m, void *v)
 		[SJ_PH_CHECK] = "check", [SJ_PH_SIZE] = "size",
 		[SJ_PH_TABLE] = "table", [SJ_PH_ALLOC] = "alloc",
 		[SJ_PH_EMIT] = "emit", [SJ_PH_VALIDATE] = "validate",
-		[SJ_PH_SEAL] = "seal",
+		[SJ_PH_SEAL] = "seal", [SJ_PH_SPEC] = "spec",
 	};
 	int i;
 

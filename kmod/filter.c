@@ -17,6 +17,7 @@
 
 #include "../jit/jit.h"
 #include "../validator/validate.h"
+#include "../verifier/residual.h"
 #include "sealjit.h"
 
 static int validate_args(const struct sealjit_filter_args *args)
@@ -89,27 +90,27 @@ static int check_insns(struct sj_prepared *prep)
 	return ret ? -EINVAL : 0;
 }
 
-/* The image size, in the form LOAD will emit (see sj_jit_opts_for()). */
+/*
+ * The image size, in the form LOAD will emit (see sj_jit_opts_for()); the
+ * offsets are kept in prep->sized for emitting.
+ */
 static int size_image(struct sj_prepared *prep)
 {
 	struct sj_jit_opts opts;
-	struct sj_jit_work *work;
-	int ret = 0;
 
-	work = kvmalloc(sizeof(*work), GFP_KERNEL);
-	if (!work)
+	prep->sized = kvmalloc(sizeof(*prep->sized), GFP_KERNEL);
+	if (!prep->sized)
 		return -ENOMEM;
 	sj_jit_opts_for(&opts, 0);
 	if (sj_jit_compile(prep->insns, prep->len, &opts, NULL, 0,
-			   &prep->image_len, work)) {
+			   &prep->image_len, prep->sized)) {
 		/* The checker accepted it, so this is our bug: fail closed. */
 		pr_warn("JIT could not translate a checked %u-instruction filter\n",
 			prep->len);
 		prep->diag.reason = SEALJIT_E_JIT;
-		ret = -EINVAL;
+		return -EINVAL;
 	}
-	kvfree(work);
-	return ret;
+	return 0;
 }
 
 static void fill_facts(struct sealjit_filter_args *args,
@@ -194,12 +195,24 @@ void sj_filter_release(struct sj_prepared *prep)
 {
 	kfree(prep->insns);
 	prep->insns = NULL;
+	kvfree(prep->sized);
+	prep->sized = NULL;
+}
+
+static void spec_free(struct sj_spec *spec)
+{
+	if (!spec)
+		return;
+	sj_image_destroy(spec->image);
+	kfree(spec);
 }
 
 static void filter_free(struct sj_filter *f)
 {
 	sj_image_destroy(f->image);
+	spec_free(f->spec);
 	kfree(f->table);
+	kfree(f->own);
 	kfree(f);
 	atomic_dec(&sj_stats.filters);
 	sj_hook_put();
@@ -278,84 +291,195 @@ static int validate_image(const struct sj_prepared *prep, const u8 *code,
 }
 
 /*
- * Native code for a checked filter: emitted into a scratch buffer for the
- * address the image will run at, with a fresh blinding key, validated,
- * then sealed.  The scratch buffer never becomes executable.
+ * @prep's code for @base, into @buf (@cap bytes, int3 after the code),
+ * with a fresh blinding key, then validated (@thunk: where its returns
+ * go).  The buffer never becomes executable.
  */
-static struct sj_image *build_image(struct sj_prepared *prep)
+static int emit_validated(struct sj_prepared *prep, unsigned long base,
+			  u8 *buf, u32 cap, unsigned long *thunk, bool timed)
 {
 	struct sj_jit_opts opts;
-	struct sj_jit_work *work;
-	struct sj_image *img;
 	ktime_t start = ktime_get();
 	u32 len;
+	int err;
+
+	sj_jit_opts_for(&opts, base);
+	if (sj_jit_emit(prep->insns, prep->len, &opts, buf, cap, &len,
+			prep->sized) || len != prep->image_len) {
+		pr_warn("JIT output changed between sizing and emitting\n");
+		return -EINVAL;
+	}
+	if (timed)
+		sj_phase_done(SJ_PH_EMIT, start);
+	start = ktime_get();
+	err = validate_image(prep, buf, len, &opts);
+	if (timed)
+		sj_phase_done(SJ_PH_VALIDATE, start);
+	*thunk = opts.ret_thunk;
+	return err;
+}
+
+/*
+ * One image holding the code of @n checked and sized programs, packed one
+ * after the other at 16-byte boundaries, each emitted for its own address
+ * and validated on its own, then sealed once.
+ */
+static struct sj_image *build_image_of(struct sj_prepared *preps, u32 n,
+				       bool timed)
+{
+	u32 offsets[1 + SJ_MAX_SPEC], total = 0, k;
+	struct sj_image *img;
+	ktime_t start;
 	u8 *code;
 	int err = -ENOMEM;
 
-	img = sj_image_alloc(prep->image_len);
-	sj_phase_done(SJ_PH_ALLOC, start);
+	for (k = 0; k < n; k++) {
+		offsets[k] = total;
+		total += ALIGN(preps[k].image_len, 16);
+	}
+	start = ktime_get();
+	img = sj_image_alloc(total);
+	if (timed)
+		sj_phase_done(SJ_PH_ALLOC, start);
 	if (IS_ERR(img))
 		return img;
-	work = kvmalloc(sizeof(*work), GFP_KERNEL);
-	code = kvmalloc(prep->image_len, GFP_KERNEL);
-	if (!work || !code)
+	code = kvmalloc(total, GFP_KERNEL);
+	if (!code)
 		goto fail;
-	start = ktime_get();
-	sj_jit_opts_for(&opts, (unsigned long)img->entry);
-	err = -EINVAL;
-	if (sj_jit_compile(prep->insns, prep->len, &opts, code, prep->image_len,
-			   &len, work) || len != prep->image_len) {
-		pr_warn("JIT output changed between sizing and emitting\n");
-		goto fail;
-	}
-	sj_phase_done(SJ_PH_EMIT, start);
-	start = ktime_get();
-	err = validate_image(prep, code, len, &opts);
-	sj_phase_done(SJ_PH_VALIDATE, start);
+	err = sj_image_set_entries(img, offsets, n);
+	for (k = 0; k < n && !err; k++)
+		err = emit_validated(&preps[k],
+				     (unsigned long)img->entry + offsets[k],
+				     code + offsets[k],
+				     (k + 1 < n ? offsets[k + 1] : total) -
+				     offsets[k], &img->ret_thunk, timed);
 	if (err)
 		goto fail;
-	img->ret_thunk = opts.ret_thunk;
 	start = ktime_get();
 	err = sj_image_seal(img, code);
-	sj_phase_done(SJ_PH_SEAL, start);
+	if (timed)
+		sj_phase_done(SJ_PH_SEAL, start);
 	if (err)
 		goto fail;
 	kvfree(code);
-	kvfree(work);
 	return img;
 
 fail:
 	kvfree(code);
-	kvfree(work);
 	sj_image_destroy(img);
 	return ERR_PTR(err);
 }
 
+/* The filter's own image, as the one function of its image. */
+static struct sj_image *build_image(struct sj_prepared *prep)
+{
+	return build_image_of(prep, 1, true);
+}
+
 /*
- * The chain's decisions: this filter's, combined with those of the chain
- * it joins (decide.h), so that a syscall whose result is a constant for
- * the whole chain never runs a filter.
+ * The filter's decisions and the chain's: this filter's combined with
+ * those of the chain it joins (decide.h), so that a syscall whose result
+ * is a constant for the whole chain never runs a filter.
  */
-static struct sj_table *build_table(const struct sj_prepared *prep,
-				    const struct sj_filter *prev)
+static int build_tables(struct sj_filter *f, const struct sj_prepared *prep,
+			const struct sj_filter *prev)
 {
 	struct sj_decide_work *work;
-	struct sj_table *own, *chain;
 
 	work = kvmalloc(sizeof(*work), GFP_KERNEL);
-	own = kmalloc(sizeof(*own), GFP_KERNEL);
-	chain = kmalloc(sizeof(*chain), GFP_KERNEL);
-	if (!work || !own || !chain) {
-		kfree(chain);
-		chain = ERR_PTR(-ENOMEM);
-		goto out;
+	f->own = kmalloc(sizeof(*f->own), GFP_KERNEL);
+	f->table = kmalloc(sizeof(*f->table), GFP_KERNEL);
+	if (!work || !f->own || !f->table) {
+		kvfree(work);
+		return -ENOMEM;
 	}
-	sj_decide_table(prep->insns, prep->len, own, work);
-	sj_table_combine(chain, own, prev ? prev->table : NULL);
-out:
-	kfree(own);
+	sj_decide_table(prep->insns, prep->len, f->own, work);
+	sj_table_combine(f->table, f->own, prev ? prev->table : NULL);
 	kvfree(work);
-	return chain;
+	return 0;
+}
+
+/*
+ * Residual @res (@n instructions) as program of @preps: its index, a new
+ * one if no earlier entry has the same residual, or SJ_SPEC_NONE if it
+ * cannot have one (too many, or the checker refuses it: seccomp's scratch
+ * check is a linear pass, and dropping unreachable code can change it).
+ */
+static u32 spec_index(struct sj_prepared *preps, u32 *n,
+		      const struct sock_filter *res, u32 len)
+{
+	struct sj_prepared *rp;
+	u32 k;
+
+	for (k = 0; k < *n; k++)
+		if (preps[k].len == len &&
+		    !memcmp(preps[k].insns, res, len * sizeof(*res)))
+			return k;
+	if (*n == SJ_MAX_SPEC)
+		return SJ_SPEC_NONE;
+	rp = &preps[*n];
+	memset(rp, 0, sizeof(*rp));
+	rp->insns = kmemdup(res, len * sizeof(*res), GFP_KERNEL);
+	rp->len = len;
+	if (!rp->insns || check_insns(rp) || size_image(rp)) {
+		sj_filter_release(rp);
+		return SJ_SPEC_NONE;
+	}
+	return (*n)++;
+}
+
+/*
+ * The residual programs of the syscalls whose result depends on their
+ * arguments: once nr and arch are known, a filter in libseccomp's linear
+ * layout leaves a few argument tests of its hundreds of instructions
+ * (verifier/residual.c).  Each is checked, compiled and validated against
+ * its residual program like any filter; all of them go in one image,
+ * sealed once.  Best effort: an entry without one (more than SJ_MAX_SPEC,
+ * a residual the checker refuses, no memory) runs the whole filter.
+ */
+static void build_spec(struct sj_filter *f, const struct sj_prepared *prep)
+{
+	struct sj_prepared *preps = NULL;
+	struct sj_residual_work *work;
+	u32 row, i, k, arch, nr, len, n = 0;
+	struct sock_filter *res;
+	struct sj_spec *spec;
+
+	if (f->own->constant == SJ_NROWS * SJ_TABLE_NR)
+		return;
+	spec = kzalloc(sizeof(*spec), GFP_KERNEL);
+	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	res = kmalloc_array(prep->len, sizeof(*res), GFP_KERNEL);
+	preps = kcalloc(SJ_MAX_SPEC, sizeof(*preps), GFP_KERNEL);
+	if (!spec || !work || !res || !preps)
+		goto out;
+	memset(spec->index, SJ_SPEC_NONE, sizeof(spec->index));
+	for (row = 0; row < SJ_NROWS; row++) {
+		for (i = 0; i < SJ_TABLE_NR; i++) {
+			if (f->own->entry[row][i] < f->own->nactions)
+				continue;
+			sj_table_syscall(row, i, &arch, &nr);
+			len = sj_residual(prep->insns, prep->len, arch, nr, res,
+					  work);
+			if (len)
+				spec->index[row][i] =
+					(u8)spec_index(preps, &n, res, len);
+		}
+	}
+	if (n) {
+		spec->image = build_image_of(preps, n, false);
+		if (!IS_ERR(spec->image)) {
+			f->spec = spec;
+			spec = NULL;
+		}
+	}
+out:
+	for (k = 0; preps && k < n; k++)
+		sj_filter_release(&preps[k]);
+	kfree(preps);
+	kfree(spec);
+	kfree(res);
+	kvfree(work);
 }
 
 static struct sj_filter *filter_create(struct sj_prepared *prep,
@@ -369,20 +493,21 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	start = ktime_get();
-	f->table = build_table(prep, prev);
+	err = build_tables(f, prep, prev);
 	sj_phase_done(SJ_PH_TABLE, start);
-	if (IS_ERR(f->table)) {
-		err = PTR_ERR(f->table);
+	if (err)
 		goto fail_table;
-	}
 	err = sj_hook_get();
 	if (err)
-		goto fail_hook;
+		goto fail_table;
 	f->image = build_image(prep);
 	if (IS_ERR(f->image)) {
 		err = PTR_ERR(f->image);
 		goto fail_image;
 	}
+	start = ktime_get();
+	build_spec(f, prep);
+	sj_phase_done(SJ_PH_SPEC, start);
 	refcount_set(&f->ref, 1);
 	f->prev = prev;
 	f->len = prep->len;
@@ -393,9 +518,9 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 
 fail_image:
 	sj_hook_put();
-fail_hook:
-	kfree(f->table);
 fail_table:
+	kfree(f->table);
+	kfree(f->own);
 	kfree(f);
 	return ERR_PTR(err);
 }

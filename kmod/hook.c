@@ -81,13 +81,35 @@ static void fill_data(struct pt_regs *regs, int nr, u32 arch,
 	sd->instruction_pointer = KSTK_EIP(current);
 }
 
+/*
+ * One filter's result: its own constant for this syscall, else its
+ * residual image for it, else its whole image.
+ */
+static u32 run_filter(const struct sj_filter *f, const struct seccomp_data *sd,
+		      bool in_table, u32 row, u32 index)
+{
+	const struct sj_table *own = f->own;
+	u8 e;
+
+	if (in_table) {
+		e = own->entry[row][index];
+		if (e < own->nactions)
+			return own->action[e];
+		e = f->spec ? f->spec->index[row][index] : SJ_SPEC_NONE;
+		if (e != SJ_SPEC_NONE)
+			return sj_image_run_entry(f->spec->image, e, sd);
+	}
+	return sj_image_run(f->image, sd);
+}
+
 /* As seccomp_run_filters(): newest first, the most severe action wins. */
 static u32 run_chain(struct sj_filter *f, const struct seccomp_data *sd)
 {
-	u32 ret = SECCOMP_RET_ALLOW;
+	u32 ret = SECCOMP_RET_ALLOW, row, index;
+	bool in_table = sj_table_row(sd->arch, (u32)sd->nr, &row, &index);
 
 	for (; f; f = f->prev) {
-		u32 cur = sj_image_run(f->image, sd);
+		u32 cur = run_filter(f, sd, in_table, row, index);
 
 		if (SJ_ACTION_ONLY(cur) < SJ_ACTION_ONLY(ret))
 			ret = cur;

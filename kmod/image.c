@@ -115,7 +115,33 @@ struct sj_image *sj_image_alloc(u32 len)
 	slack = img->pages * PAGE_SIZE - len;
 	img->offset = (get_random_u32() % (slack + 1)) & ~(SJ_IMAGE_ALIGN - 1);
 	img->entry = (sj_image_fn)(img->mem + img->offset);
+	img->nentries = 1;
 	return img;
+}
+
+/**
+ * sj_image_set_entries() - an image that packs several functions
+ * @img: from sj_image_alloc(), not sealed yet
+ * @offsets: where each function starts, from img->entry: 0 first, then
+ *	increasing, 16-byte aligned, inside the image
+ * @n: how many (at most 1 + SJ_MAX_SPEC)
+ *
+ * Return: 0, or -EINVAL for a layout that is not one.
+ */
+int sj_image_set_entries(struct sj_image *img, const u32 *offsets, u32 n)
+{
+	u32 k;
+
+	if (img->sealed || !n || n > 1 + SJ_MAX_SPEC || offsets[0])
+		return -EINVAL;
+	for (k = 1; k < n; k++) {
+		if (offsets[k] <= offsets[k - 1] || offsets[k] >= img->len ||
+		    offsets[k] % SJ_IMAGE_ALIGN)
+			return -EINVAL;
+		img->sub[k - 1] = offsets[k];
+	}
+	img->nentries = n;
+	return 0;
 }
 
 /**
@@ -131,6 +157,7 @@ int sj_image_seal(struct sj_image *img, const u8 *code)
 {
 	const struct sj_ksyms *k = sj_ksyms();
 	unsigned long addr = (unsigned long)img->mem;
+	u32 i;
 
 	memcpy(img->mem + img->offset, code, img->len);
 	img->pte_before = pte_flags_of(img->mem);
@@ -143,6 +170,9 @@ int sj_image_seal(struct sj_image *img, const u8 *code)
 		goto not_sealed;
 
 	img->cookie = (unsigned long)img->entry ^ sj_entry_secret;
+	for (i = 1; i < img->nentries; i++)
+		img->sub_cookie[i - 1] = ((unsigned long)img->entry +
+					  img->sub[i - 1]) ^ sj_entry_secret;
 	mutex_lock(&sj_images_lock);
 	list_add_tail(&img->node, &sj_images);
 	mutex_unlock(&sj_images_lock);
@@ -177,6 +207,38 @@ u32 sj_image_run(const struct sj_image *img, const struct seccomp_data *sd)
 		return SECCOMP_RET_KILL_PROCESS;
 	}
 	return img->entry(sd);
+}
+
+/**
+ * sj_image_run_entry() - the dispatcher for function @k of a packed image
+ * @img: a sealed image
+ * @k: which function, below img->nentries
+ * @sd: the syscall
+ *
+ * The same checks as sj_image_run(), on function @k's own cookie.
+ * Context: the syscall path: no locks, no allocation.
+ */
+u32 sj_image_run_entry(const struct sj_image *img, u32 k,
+		       const struct seccomp_data *sd)
+{
+	unsigned long entry;
+
+	if (!k)
+		return sj_image_run(img, sd);
+	if (unlikely(k >= img->nentries))
+		goto bad;
+	entry = (unsigned long)img->entry + img->sub[k - 1];
+	if (unlikely(!img->sealed ||
+		     (entry ^ sj_entry_secret) != img->sub_cookie[k - 1] ||
+		     img->sub[k - 1] >= img->len ||
+		     (unsigned long)img->entry != (unsigned long)img->mem + img->offset ||
+		     img->offset + img->len > img->pages * PAGE_SIZE))
+		goto bad;
+	return ((sj_image_fn)entry)(sd);
+bad:
+	atomic_inc(&sj_stats.bad_entries);
+	pr_err_ratelimited("refusing to enter a corrupted image\n");
+	return SECCOMP_RET_KILL_PROCESS;
 }
 
 /**
@@ -218,8 +280,9 @@ void sj_image_show(struct seq_file *m)
 
 	mutex_lock(&sj_images_lock);
 	list_for_each_entry(img, &sj_images, node) {
-		seq_printf(m, "%pK pages=%u offset=%u len=%u", img->mem,
-			   img->pages, img->offset, img->len);
+		seq_printf(m, "%pK pages=%u offset=%u len=%u entries=%u",
+			   img->mem, img->pages, img->offset, img->len,
+			   img->nentries);
 		flags_text(m, "before", img->pte_before);
 		flags_text(m, "now", pte_flags_of(img->mem));
 		if (img->ret_thunk)

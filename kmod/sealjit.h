@@ -45,6 +45,7 @@
  * @facts: what the checker learnt, valid if accepted
  * @diag: why it was rejected, reason SEALJIT_OK if accepted
  * @image_len: size of its native code
+ * @sized: the JIT's offsets from sizing it, so that emitting takes one pass
  */
 struct sj_prepared {
 	struct sock_filter *insns;
@@ -52,7 +53,12 @@ struct sj_prepared {
 	struct sj_facts facts;
 	struct sj_diag diag;
 	u32 image_len;
+	struct sj_jit_work *sized;
 };
+
+/* Residual programs per filter, at most (specialised syscalls). */
+#define SJ_MAX_SPEC	16
+#define SJ_SPEC_NONE	0xff
 
 /**
  * struct sj_image - one filter's sealed native code
@@ -67,6 +73,10 @@ struct sj_prepared {
  * @digest: SHA-256 of all the pages, taken when sealed
  * @ret_thunk: where its returns jump (the validator checked every one), 0
  *	for ret
+ * @nentries: functions in the image: 1, or several packed one after the
+ *	other (a filter's residual programs), each validated on its own
+ * @sub: where functions 1.. start, from @entry
+ * @sub_cookie: each one's address ^ the per-boot secret
  * @node: in the list of live images (debugfs), under sj_images_lock
  */
 struct sj_image {
@@ -80,7 +90,22 @@ struct sj_image {
 	unsigned long pte_before;
 	u8 digest[32];
 	unsigned long ret_thunk;
+	u32 nentries;
+	u32 sub[SJ_MAX_SPEC];
+	unsigned long sub_cookie[SJ_MAX_SPEC];
 	struct list_head node;
+};
+
+/**
+ * struct sj_spec - a filter's code specialised to syscall numbers
+ * @index: per table entry whose result depends on the arguments, the
+ *	function of @image to run, or SJ_SPEC_NONE (run the whole filter)
+ * @image: one function per residual program (verifier/residual.c), packed
+ *	in one image, each validated against its residual program
+ */
+struct sj_spec {
+	u8 index[SJ_NROWS][SJ_TABLE_NR];
+	struct sj_image *image;
 };
 
 /**
@@ -90,6 +115,8 @@ struct sj_image {
  * @image: its native code
  * @table: the decisions of the chain from here down (this filter and
  *	every older one), computed at LOAD; immutable
+ * @own: this filter's own decisions
+ * @spec: its residual images, for the entries of @own that are no constant
  * @len: its instructions
  * @path_insns: instructions of the chain from here down, with seccomp's
  *	penalty of 4 per filter
@@ -100,6 +127,8 @@ struct sj_filter {
 	struct sj_filter *prev;
 	struct sj_image *image;
 	struct sj_table *table;
+	struct sj_table *own;
+	struct sj_spec *spec;
 	u32 len;
 	u32 path_insns;
 	struct rcu_work free_work;
@@ -108,7 +137,7 @@ struct sj_filter {
 /* The phases of a LOAD, timed for the benchmark (debugfs stats). */
 enum sj_phase {
 	SJ_PH_CHECK, SJ_PH_SIZE, SJ_PH_TABLE, SJ_PH_ALLOC, SJ_PH_EMIT,
-	SJ_PH_VALIDATE, SJ_PH_SEAL, SJ_NPHASES
+	SJ_PH_VALIDATE, SJ_PH_SEAL, SJ_PH_SPEC, SJ_NPHASES
 };
 
 /* Live objects, for debugfs and the tests that must see them return to 0. */
@@ -150,7 +179,10 @@ void sj_image_show(struct seq_file *m);
 int sj_image_verify_all(struct seq_file *m);
 int sj_image_tamper(void);
 void sj_image_dump(struct seq_file *m);
+int sj_image_set_entries(struct sj_image *img, const u32 *offsets, u32 n);
 u32 sj_image_run(const struct sj_image *img, const struct seccomp_data *sd);
+u32 sj_image_run_entry(const struct sj_image *img, u32 k,
+		       const struct seccomp_data *sd);
 void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base);
 void sj_image_init(void);
 

@@ -109,7 +109,7 @@ static void set_range(struct sj_nrset *s, u64 lo, u64 hi)
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < SJ_NRSET_WORDS; i++) {
 		u64 wlo = i * 64ULL, whi = wlo + 64;
-		u64 a = lo > wlo ? lo : wlo, b = hi < whi ? hi : whi;
+		u64 a = max(lo, wlo), b = min(hi, whi);
 
 		if (a >= b)
 			continue;

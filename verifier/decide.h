@@ -127,6 +127,13 @@ static inline bool sj_table_row(u32 arch, u32 nr, u32 *row, u32 *index)
 	return false;
 }
 
+/* The syscall of table entry (@row, @index): its arch and nr. */
+static inline void sj_table_syscall(u32 row, u32 index, u32 *arch, u32 *nr)
+{
+	*arch = row == SJ_ROW_I386 ? SJ_ARCH_I386 : SJ_ARCH_X86_64;
+	*nr = (row == SJ_ROW_X32 ? SJ_X32_SYSCALL_BIT : 0) + index;
+}
+
 /**
  * sj_table_lookup() - the constant decision for a syscall, if there is one
  * @t: a chain's table
