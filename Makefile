@@ -25,7 +25,8 @@ KTEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
 		-isystem $(LSRC)/tools/testing/selftests -static
 
 SHARED_SRC := verifier/insn.c verifier/check.c verifier/log.c \
-	      verifier/interp.c verifier/decide.c verifier/residual.c \
+	      verifier/interp.c verifier/decide.c verifier/table.c \
+	      verifier/residual.c \
 	      jit/jit.c jit/x86.c \
 	      validator/decode.c validator/validate.c
 SHARED_HDR := $(wildcard verifier/*.h jit/*.h validator/*.h uapi/linux/*.h)
@@ -98,7 +99,7 @@ test-validate: $(B)/test_validate
 $(B)/test_asm: selftests/unit/test_asm.c tools/asm.c tools/filter_file.c $(TOOL_HDR) selftests/unit/tap.h selftests/check_table.c selftests/check_table.h $(LIB)
 	$(CC) $(USER_CFLAGS) -o $@ $< tools/asm.c tools/filter_file.c selftests/check_table.c $(LIB)
 
-$(B)/dev_test $(B)/parity_test: $(B)/%: selftests/kernel/%.c selftests/check_table.c selftests/check_table.h $(LIB) $(LSRC)/.stamp
+$(B)/dev_test $(B)/parity_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h selftests/check_table.c selftests/check_table.h $(LIB) $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -o $@ $< selftests/check_table.c $(LIB)
 
 # The kernel's own seccomp selftest, built from Debian's linux-source-6.1 as
@@ -184,7 +185,7 @@ coccicheck: $(LSRC)/.stamp
 # images return through the thunk in force, not the bare default.
 VM_APPEND := indirect_target_selection=force log_buf_len=1M
 vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
-	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout 900 --module sealjit.ko \
+	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout 3000 --module sealjit.ko \
 		--append "$(VM_APPEND)" \
 		--file $(DEBUG_DIR)/sealjit.ko:/lib/modules/debug/sealjit.ko \
 		$(foreach t,$(KERNEL_TESTS),--bin $(t)) \
@@ -199,7 +200,7 @@ vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
 # part of `make check`, which runs a short smoke run of it (bench-smoke).
 BENCH_ARGS ?= -n 20000 -l 20 -c 40
 BENCH_SMOKE_ARGS := -n 100 -l 2 -c 3
-$(B)/bench: selftests/bench/bench.c $(wildcard uapi/linux/*.h)
+$(B)/bench: selftests/bench/bench.c selftests/kernel/sj_test.h $(wildcard uapi/linux/*.h)
 	$(CC) $(USER_CFLAGS) -static -o $@ $<
 
 .PHONY: bench bench-smoke

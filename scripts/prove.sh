@@ -13,7 +13,9 @@
 #  emitter  jit/x86.c and jit/jit.c: no write outside the buffer, no
 #           runtime error, termination, the branch contracts, its lemma;
 #  validator validator/decode.c and validator/validate.c: sj_validate()
-#           and all it calls, memory-safe and terminating on any bytes.
+#           and all it calls, memory-safe and terminating on any bytes;
+#  decisions verifier/table.c: a combined table entry is seccomp's
+#           precedence of the two it comes from; tables stay consistent.
 #
 # Prints one line "WP: proved X / Y goals" and fails unless X = Y.  The
 # logs are in build/prove/.
@@ -112,6 +114,9 @@ run table "${checker[@]}" -wp-fct sj_op_decode -wp-init-const \
 	-wp-prover z3-plain -wp-timeout 8 -wp-auto wp:range
 run lemmas "${checker[@]}" -wp-prop=@lemma -wp-prover cvc4,z3 \
 	-wp-timeout 8 -wp-auto wp:range,wp:bitrange
+run decisions verifier/table.c \
+	-wp-fct intern,sj_table_init,sj_table_set,sj_table_count,sj_precedence,combine_entry,sj_table_combine \
+	-wp-prover z3-plain,cvc4 -wp-timeout 20
 run emitter-lemmas jit/x86.c jit/jit.c -wp-prop=@lemma \
 	-wp-prover cvc4,z3 -wp-timeout 40
 wait

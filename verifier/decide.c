@@ -558,36 +558,6 @@ long sj_decide(const struct sock_filter *prog, u32 len, u32 arch, u32 nr,
 	return column(work, index);
 }
 
-/* Index of @v in @t's actions, added if new; SJ_ENTRY_RUN if full. */
-static u8 intern(struct sj_table *t, u32 v)
-{
-	u32 i;
-
-	for (i = 0; i < t->nactions; i++)
-		if (t->action[i] == v)
-			return (u8)i;
-	if (t->nactions >= SJ_MAX_ACTIONS)
-		return SJ_ENTRY_RUN;
-	t->action[t->nactions] = v;
-	return (u8)t->nactions++;
-}
-
-static void table_init(struct sj_table *t)
-{
-	memset(t, SJ_ENTRY_RUN, sizeof(t->entry));
-	t->nactions = 0;
-	t->constant = 0;
-}
-
-static void table_set(struct sj_table *t, u32 row, u32 i, long r)
-{
-	u8 e = r == SJ_DECIDE_RUN ? SJ_ENTRY_RUN : intern(t, (u32)r);
-
-	t->entry[row][i] = e;
-	if (e != SJ_ENTRY_RUN)
-		t->constant++;
-}
-
 /**
  * sj_decide_table() - the decisions of one filter for every table entry
  * @prog: a filter accepted by sj_check()
@@ -609,7 +579,7 @@ void sj_decide_table(const struct sock_filter *prog, u32 len,
 	u32 row, i;
 
 	memset(&all, 0xff, sizeof(all));
-	table_init(t);
+	sj_table_init(t);
 	for (row = 0; row < SJ_NROWS; row++) {
 		struct row_ctx c = {
 			.prog = prog, .len = len, .arch = arch_of[row],
@@ -618,69 +588,11 @@ void sj_decide_table(const struct sock_filter *prog, u32 len,
 		};
 
 		decide_row(&c, &all);
-		for (i = 0; i < SJ_TABLE_NR; i++)
-			table_set(t, row, i, column(work, i));
-	}
-}
-
-/* seccomp's ACTION_ONLY(): precedence is a signed comparison. */
-static s32 action_only(u32 ret)
-{
-	return (s32)(ret & SECCOMP_RET_ACTION_FULL);
-}
-
-/**
- * sj_precedence() - what a chain returns, from its newest filter's result
- *	and the result of the filters before it
- * @newer: the newest filter's result
- * @older: the older filters' combined result (SECCOMP_RET_ALLOW if none)
- *
- * As seccomp_run_filters(): starting from ALLOW, newest first, a result
- * replaces the one so far only if its action is strictly more severe, so
- * the newest of the most severe wins, and an ALLOW carrying data is plain
- * ALLOW.
- * Return: the chain's result.
- */
-u32 sj_precedence(u32 newer, u32 older)
-{
-	s32 n = action_only(newer), o = action_only(older);
-
-	if (n < o || (n == o && n != action_only(SECCOMP_RET_ALLOW)))
-		return newer;
-	return older;
-}
-
-/**
- * sj_table_combine() - the table of a chain
- * @out: the chain's table
- * @newer: the table of the chain's newest filter
- * @older: the table of the chain before it, or NULL if there is none
- *
- * An entry is constant only if it is constant in both; its result is then
- * what seccomp's precedence makes of the two.
- * Context: any; does not sleep or allocate.
- */
-void sj_table_combine(struct sj_table *out, const struct sj_table *newer,
-		      const struct sj_table *older)
-{
-	u32 row, i;
-
-	table_init(out);
-	for (row = 0; row < SJ_NROWS; row++) {
 		for (i = 0; i < SJ_TABLE_NR; i++) {
-			u8 n = newer->entry[row][i];
-			u8 o = older ? older->entry[row][i] : 0;
-			u32 ov = older ? 0 : SECCOMP_RET_ALLOW;
+			long r = column(work, i);
 
-			if (n >= newer->nactions ||
-			    (older && o >= older->nactions)) {
-				out->entry[row][i] = SJ_ENTRY_RUN;
-				continue;
-			}
-			if (older)
-				ov = older->action[o];
-			table_set(out, row, i,
-				  sj_precedence(newer->action[n], ov));
+			sj_table_set(t, row, i, r != SJ_DECIDE_RUN, (u32)r);
 		}
 	}
+	sj_table_count(t);
 }

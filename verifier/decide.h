@@ -94,6 +94,9 @@ long sj_decide(const struct sock_filter *prog, u32 len, u32 arch, u32 nr,
 	       struct sj_decide_work *work);
 void sj_decide_table(const struct sock_filter *prog, u32 len,
 		     struct sj_table *t, struct sj_decide_work *work);
+void sj_table_init(struct sj_table *t);
+void sj_table_set(struct sj_table *t, u32 row, u32 i, bool known, u32 v);
+void sj_table_count(struct sj_table *t);
 void sj_table_combine(struct sj_table *out, const struct sj_table *newer,
 		      const struct sj_table *older);
 u32 sj_precedence(u32 newer, u32 older);

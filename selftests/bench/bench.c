@@ -38,6 +38,8 @@
 #include <linux/seccomp.h>
 #include <linux/sealjit.h>
 
+#include "../kernel/sj_test.h"
+
 #define MAX_PROG	4096
 #define MAX_STACK	3
 #define IDLE_PARAM	"/sys/module/sealjit/parameters/hook_idle_ms"
@@ -188,21 +190,6 @@ static int write_param(const char *path, long v)
 	return fclose(f) || !ok ? -1 : 0;
 }
 
-static int hooked(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/sealjit/stats", "r");
-	char key[32];
-	int val, ret = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%31s %d", key, &val) == 2)
-		if (!strcmp(key, "hooked"))
-			ret = val;
-	fclose(f);
-	return ret;
-}
-
 /*
  * Before timing the kernel's seccomp (or no filter): sealjit's probes,
  * which stay registered for a while after the last filter, must be gone,
@@ -213,10 +200,10 @@ static void hook_quiesce(void)
 	int i;
 
 	write_param(IDLE_PARAM, 0);
-	for (i = 0; i < 500 && hooked() != 0; i++)
+	for (i = 0; i < 500 && sj_stat("hooked") != 0; i++)
 		usleep(10000);
 	write_param(IDLE_PARAM, 5000);
-	if (hooked() != 0) {
+	if (sj_stat("hooked") != 0) {
 		fprintf(stderr, "bench error: sealjit's probes stay registered\n");
 		failures++;
 	}
