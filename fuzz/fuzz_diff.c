@@ -6,7 +6,8 @@
  * input instead of fighting the checker.  The input bytes are:
  *
  *	0..63	the first struct seccomp_data the program runs on
- *	64	bit 0: blind the constants (the module's default)
+ *	64	bit 0: blind the constants; bit 1: read them from the
+ *		constant pool instead (the module's form)
  *	68..71	the blinding key
  *	72..	8 bytes per instruction (at most 4095), see decode_insn();
  *		a final "ret a" is appended, so every run returns
@@ -20,6 +21,7 @@
  *
  * Replay a crash: build/fuzz/fuzz_diff CRASHFILE
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "../verifier/check.h"
@@ -179,8 +181,8 @@ static void build(struct sj_native *n, const struct sock_filter *prog,
 {
 	if (sj_native_build_opts(n, prog, len, opts))
 		fuzz_fail(prog, len, NULL,
-			  "the JIT refused a checked program (blind %d, key 0x%08x)",
-			  opts->blind, opts->key);
+			  "the JIT refused a checked program (pool %d, blind %d, key 0x%08x)",
+			  opts->pool, opts->blind, opts->key);
 	if (n->image_len > SJ_JIT_MAX_IMAGE)
 		fuzz_fail(prog, len, NULL, "image of %u bytes", n->image_len);
 }
@@ -216,7 +218,8 @@ int sj_fuzz_one(const u8 *data, size_t size)
 			  "the checker rejects a generated program: %s", text);
 	}
 
-	opts.blind = head[OFF_BLIND] & 1;
+	opts.pool = head[OFF_BLIND] & 2;
+	opts.blind = !opts.pool && (head[OFF_BLIND] & 1);
 	opts.key = bytes_word(head + OFF_KEY);
 	if (opts.blind && !opts.key)
 		opts.key = 1;	/* as the module: a blinding key is never 0 */
@@ -227,6 +230,10 @@ int sj_fuzz_one(const u8 *data, size_t size)
 	 * of prog (the module refuses to seal anything it does not).
 	 */
 	vopts.blind = opts.blind;
+	vopts.pool = opts.pool;
+	vopts.base = (uintptr_t)n.mem;
+	vopts.pool_addr = (uintptr_t)n.pool;
+	vopts.pool_k = n.pool;
 	if (sj_validate(prog, len, n.mem, n.image_len, &vopts, &vwork, &vres))
 		fuzz_fail(prog, len, NULL,
 			  "the validator refuses the image at offset %u, insn %u: %s",
@@ -243,8 +250,8 @@ int sj_fuzz_one(const u8 *data, size_t size)
 
 		if (want != got)
 			fuzz_fail(prog, len, &in[i],
-				  "interpreter 0x%08x, jit 0x%08x (input %u, blind %d, key 0x%08x)",
-				  want, got, i, opts.blind, opts.key);
+				  "interpreter 0x%08x, jit 0x%08x (input %u, pool %d, blind %d, key 0x%08x)",
+				  want, got, i, opts.pool, opts.blind, opts.key);
 	}
 	sj_native_free(&n);
 	return 0;

@@ -27,6 +27,7 @@ struct jit_ctx {
 	u32 len;
 	u32 *addrs;
 	bool frame;
+	u32 pc;		/* the instruction being emitted, for its pool slot */
 };
 
 /*@
@@ -159,10 +160,33 @@ static void emit_exit(struct jit_ctx *ctx)
 }
 
 /*
- * A constant of the filter into @reg.  Blinded, it is emitted as
+ * The displacement from the end of a @len-byte instruction at the cursor
+ * to the pool slot of the instruction being emitted.  Only emitting needs
+ * it to be right: while sizing, the addresses are not known yet.
+ */
+/*@
+ * requires sj_jit_ok(ctx);
+ * assigns ctx->e.error;
+ * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
+ * ensures \old(ctx->e.error) ==>
+ *	ctx->e.error && ctx->e.pos == \old(ctx->e.pos);
+ */
+static s32 pool_disp(struct jit_ctx *ctx, u32 len)
+{
+	s64 disp = (s64)(ctx->opts->pool_addr + 4 * (u64)ctx->pc -
+			 (ctx->opts->base + ctx->e.pos + len));
+
+	if (ctx->e.buf && (disp < S32_MIN || disp > S32_MAX))
+		ctx->e.error = true;
+	return (s32)disp;
+}
+
+/*
+ * A constant of the filter into @reg.  From the pool, it is one load and
+ * appears nowhere in the code.  Blinded, it is emitted as
  *	mov $(k ^ key), %reg; xor $key, %reg
  * so that a constant chosen to be a useful instruction sequence (JIT
- * spraying) never appears in executable memory.
+ * spraying) never appears in executable memory either.
  */
 /*@
  * requires sj_jit_ok(ctx);
@@ -174,6 +198,10 @@ static void emit_exit(struct jit_ctx *ctx)
  */
 static void emit_load_k(struct jit_ctx *ctx, u8 reg, u32 k)
 {
+	if (ctx->opts->pool) {
+		emit_mov32_load_rip(&ctx->e, reg, pool_disp(ctx, 6));
+		return;
+	}
 	if (!ctx->opts->blind) {
 		emit_mov32_imm32(&ctx->e, reg, k);
 		return;
@@ -292,6 +320,11 @@ static void jit_div_k(struct jit_ctx *ctx, u32 k)
 {
 	if (k == 0)
 		ctx->e.error = true;
+	if (ctx->opts->pool) {
+		emit_alu32_reg(&ctx->e, X86_XOR, X86_EDX, X86_EDX);
+		emit_div32_load_rip(&ctx->e, pool_disp(ctx, 6));
+		return;
+	}
 	emit_load_k(ctx, REG_TMP, k);
 	emit_alu32_reg(&ctx->e, X86_XOR, X86_EDX, X86_EDX);
 	emit_div32_reg(&ctx->e, REG_TMP);
@@ -319,6 +352,25 @@ static void jit_alu(struct jit_ctx *ctx, const struct sock_filter *insn)
 	u8 src = REG_X;
 	u32 k = insn->k;
 
+	/* From the pool, the constant is the memory operand itself. */
+	if (!src_x && ctx->opts->pool && BPF_OP(insn->code) != BPF_DIV &&
+	    BPF_OP(insn->code) != BPF_LSH && BPF_OP(insn->code) != BPF_RSH &&
+	    BPF_OP(insn->code) != BPF_NEG) {
+		switch (BPF_OP(insn->code)) {
+		case BPF_ADD: case BPF_SUB: case BPF_AND: case BPF_OR:
+		case BPF_XOR:
+			emit_alu32_load_rip(&ctx->e,
+					    x86_op[BPF_OP(insn->code) >> 4],
+					    REG_A, pool_disp(ctx, 6));
+			break;
+		case BPF_MUL:
+			emit_imul32_load_rip(&ctx->e, REG_A, pool_disp(ctx, 7));
+			break;
+		default:
+			ctx->e.error = true;
+		}
+		return;
+	}
 	/* A blinded constant is restored into %esi and used from there. */
 	if (!src_x && ctx->opts->blind && BPF_OP(insn->code) != BPF_DIV &&
 	    BPF_OP(insn->code) != BPF_LSH && BPF_OP(insn->code) != BPF_RSH &&
@@ -514,6 +566,14 @@ static void jit_cond(struct jit_ctx *ctx, const struct sock_filter *insn,
 	/* REG_A as "no register": compare with the immediate. */
 	u8 src = BPF_SRC(insn->code) == BPF_X ? REG_X : REG_A;
 
+	if (BPF_SRC(insn->code) == BPF_K && ctx->opts->pool) {
+		if (op == BPF_JSET)
+			emit_test32_load_rip(&ctx->e, REG_A, pool_disp(ctx, 6));
+		else
+			emit_alu32_load_rip(&ctx->e, X86_CMP, REG_A,
+					    pool_disp(ctx, 6));
+		return;
+	}
 	if (BPF_SRC(insn->code) == BPF_K && ctx->opts->blind) {
 		emit_load_k(ctx, REG_TMP, insn->k);
 		src = REG_TMP;
@@ -636,7 +696,7 @@ static void jit_ret(struct jit_ctx *ctx, const struct sock_filter *insn)
 /*@
  * requires pc < ctx->len && ctx->e.pos == ctx->addrs[pc];
  * requires sj_jit_ok(ctx);
- * assigns ctx->e.pos, ctx->e.error,
+ * assigns ctx->pc, ctx->e.pos, ctx->e.error,
  *	ctx->e.buf[ctx->e.pos .. ctx->e.cap - 1];
  * ensures sj_jit_ok(ctx) && \old(ctx->e.pos) <= ctx->e.pos;
  * ensures \old(ctx->e.error) ==>
@@ -646,6 +706,7 @@ static void jit_insn(struct jit_ctx *ctx, u32 pc)
 {
 	const struct sock_filter *insn = &ctx->prog[pc];
 
+	ctx->pc = pc;
 	if (!sj_is_seccomp_op(insn->code)) {
 		ctx->e.error = true;
 		return;
@@ -701,8 +762,8 @@ static void jit_insn(struct jit_ctx *ctx, u32 pc)
  * requires sj_jit_ok(ctx) && !ctx->e.error;
  * requires emitting ==> sj_addrs_ok(ctx);
  * requires !emitting ==> ctx->e.cap <= SJ_JIT_MAX_IMAGE;
- * assigns ctx->e.pos, ctx->e.error, ctx->e.buf[0 .. ctx->e.cap - 1],
- *	ctx->addrs[0 .. ctx->len];
+ * assigns ctx->pc, ctx->e.pos, ctx->e.error,
+ *	ctx->e.buf[0 .. ctx->e.cap - 1], ctx->addrs[0 .. ctx->len];
  * ensures sj_jit_ok(ctx);
  * ensures ctx->e.buf == \old(ctx->e.buf) && ctx->e.cap == \old(ctx->e.cap);
  * ensures !ctx->e.error ==> ctx->e.pos == ctx->addrs[ctx->len];
@@ -732,7 +793,7 @@ static bool jit_pass(struct jit_ctx *ctx, bool emitting)
 	 * loop invariant !changed ==> \forall integer i; 0 <= i <= ctx->len ==>
 	 *	ctx->addrs[i] == \at(ctx->addrs[i], Pre);
 	 * loop invariant emitting && !ctx->e.error ==> !changed;
-	 * loop assigns pc, start, changed, ctx->e.pos, ctx->e.error,
+	 * loop assigns pc, start, changed, ctx->pc, ctx->e.pos, ctx->e.error,
 	 *	ctx->e.buf[0 .. \at(ctx->e.cap, Pre) - 1],
 	 *	ctx->addrs[0 .. \at(ctx->len, Pre)];
 	 * loop variant ctx->len - pc;
@@ -839,7 +900,7 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 	 * loop invariant ctx.e.buf == \null && ctx.e.cap == SJ_JIT_MAX_IMAGE;
 	 * loop invariant ctx.addrs == &work->addrs[0] && ctx.len == len &&
 	 *	ctx.prog == prog && ctx.opts == opts;
-	 * loop assigns work->passes, ctx.e.pos, ctx.e.error,
+	 * loop assigns work->passes, ctx.pc, ctx.e.pos, ctx.e.error,
 	 *	work->addrs[0 .. len];
 	 * loop variant 2 * len + 3 - work->passes;
 	 */
@@ -855,6 +916,37 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 		return -1;
 
 	return sj_jit_emit(prog, len, opts, buf, cap, image_len, work);
+}
+
+/*@
+ * requires \valid_read(prog + (0 .. len - 1));
+ * requires \valid(pool + (0 .. len - 1));
+ * requires \separated(prog + (0 .. len - 1), pool + (0 .. len - 1));
+ * assigns pool[0 .. len - 1];
+ * ensures \forall integer i; 0 <= i < len ==> pool[i] == prog[i].k;
+ */
+/**
+ * sj_jit_fill_pool() - the constant pool of a filter
+ * @prog: the filter
+ * @len: its length
+ * @pool: out: @len slots, slot i the constant of instruction i, for an
+ *	image emitted with opts->pool (the slots of instructions that have
+ *	no constant are never read)
+ *
+ * Context: any.
+ */
+void sj_jit_fill_pool(const struct sock_filter *prog, u32 len, u32 *pool)
+{
+	u32 pc;
+
+	/*@
+	 * loop invariant 0 <= pc <= len;
+	 * loop invariant \forall integer i; 0 <= i < pc ==> pool[i] == prog[i].k;
+	 * loop assigns pc, pool[0 .. len - 1];
+	 * loop variant len - pc;
+	 */
+	for (pc = 0; pc < len; pc++)
+		pool[pc] = prog[pc].k;
 }
 
 /*@

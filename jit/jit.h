@@ -38,10 +38,17 @@ typedef u32 (*sj_image_fn)(const struct seccomp_data *sd);
  *	when only sizing (no buffer), any non-zero value selects the thunk form
  * @endbr: begin with endbr64, the landing pad an IBT kernel
  *	(CONFIG_X86_KERNEL_IBT) requires at the target of an indirect call
+ * @pool: read every constant of the filter from its constant pool instead
+ *	(@blind is then ignored): ld #k is mov k(%rip), jeq #k is
+ *	cmp k(%rip), %eax, and so on, so no constant costs an instruction
+ *	of its own and none appears in the code
+ * @pool_addr: the address of the pool: u32 slot i holds prog[i].k
+ *	(sj_jit_fill_pool()), in memory that is never executable, within
+ *	2 GiB of the code
  *
- * The image's size depends on @blind, @endbr and on whether @ret_thunk is
- * set, not on @key or @base: sizing once and emitting later at the final
- * address gives the same layout.
+ * The image's size depends on @blind, @pool, @endbr and on whether
+ * @ret_thunk is set, not on @key, @base or @pool_addr: sizing once and
+ * emitting later at the final addresses gives the same layout.
  */
 struct sj_jit_opts {
 	bool blind;
@@ -49,17 +56,20 @@ struct sj_jit_opts {
 	u64 base;
 	u64 ret_thunk;
 	bool endbr;
+	bool pool;
+	u64 pool_addr;
 };
 
 /*
  * The form the module emits on a CONFIG_RETHUNK kernel (Debian's): what
  * userspace sizes with, so that its facts match the module's.
  */
-#define SJ_JIT_OPTS_KERNEL_FORM { .blind = true, .ret_thunk = 1 }
+#define SJ_JIT_OPTS_KERNEL_FORM { .pool = true, .ret_thunk = 1 }
 
 int sj_jit_compile(const struct sock_filter *prog, u32 len,
 		   const struct sj_jit_opts *opts, u8 *buf, u32 cap,
 		   u32 *image_len, struct sj_jit_work *work);
+void sj_jit_fill_pool(const struct sock_filter *prog, u32 len, u32 *pool);
 int sj_jit_emit(const struct sock_filter *prog, u32 len,
 		const struct sj_jit_opts *opts, u8 *buf, u32 cap,
 		u32 *image_len, struct sj_jit_work *work);

@@ -197,8 +197,8 @@ void emit_mov32_reg(struct sj_emit *e, u8 dst, u8 src)
 }
 
 /*
- * Memory operands use mod = 1 (disp8).  rm = 4 would need a SIB byte and
- * rm = 5 with mod = 0 means rip-relative: neither is ever emitted.
+ * Memory operands use mod = 1 (disp8), or mod = 0 with rm = 5 (rip-relative)
+ * for the constant pool; rm = 4 would need a SIB byte and is never emitted.
  */
 /*@
  * requires sj_emit_ok(e);
@@ -229,6 +229,100 @@ void emit_mov32_load_disp8(struct sj_emit *e, u8 dst, u8 base, s8 disp)
 {
 	emit_u8(e, 0x8b);
 	emit_modrm_disp8(e, dst, base, disp);
+}
+
+/*
+ * The rip-relative memory operand: mod = 0, rm = 5, then the displacement
+ * from the end of the instruction, which these forms end with.  Only the
+ * filter's constants are read this way, from the image's non-executable
+ * pool (jit.c).
+ */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 5;
+ */
+static void emit_modrm_rip(struct sj_emit *e, u8 reg, s32 disp)
+{
+	emit_modrm(e, 0, reg, 5);
+	emit_u32(e, (u32)disp);
+}
+
+/* mov disp32(%rip), %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ */
+void emit_mov32_load_rip(struct sj_emit *e, u8 dst, s32 disp)
+{
+	emit_u8(e, 0x8b);
+	emit_modrm_rip(e, dst, disp);
+}
+
+/* add/or/and/sub/xor/cmp disp32(%rip), %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ */
+void emit_alu32_load_rip(struct sj_emit *e, u8 op, u8 dst, s32 disp)
+{
+	if (op > 7) {
+		e->error = true;
+		return;
+	}
+	emit_u8(e, (u8)((u32)op << 3 | 0x03));
+	emit_modrm_rip(e, dst, disp);
+}
+
+/* imul disp32(%rip), %dst32 */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 7;
+ */
+void emit_imul32_load_rip(struct sj_emit *e, u8 dst, s32 disp)
+{
+	emit_u8(e, 0x0f);
+	emit_u8(e, 0xaf);
+	emit_modrm_rip(e, dst, disp);
+}
+
+/* divl disp32(%rip) (unsigned %edx:%eax / the dword there) */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ */
+void emit_div32_load_rip(struct sj_emit *e, s32 disp)
+{
+	emit_u8(e, 0xf7);
+	emit_modrm_rip(e, 6, disp);
+}
+
+/* test %src32, disp32(%rip) */
+/*@
+ * requires sj_emit_ok(e);
+ * assigns e->pos, e->error, e->buf[e->pos .. e->cap - 1];
+ * ensures sj_emit_ok(e) && \old(e->pos) <= e->pos;
+ * ensures \old(e->error) ==> e->error && e->pos == \old(e->pos);
+ * ensures !e->error ==> e->pos == \old(e->pos) + 6;
+ */
+void emit_test32_load_rip(struct sj_emit *e, u8 src, s32 disp)
+{
+	emit_u8(e, 0x85);
+	emit_modrm_rip(e, src, disp);
 }
 
 /* mov %src32, disp8(%base) */

@@ -8,18 +8,27 @@
  *                    images the validator refused, the time the last
  *                    validation took, and each phase of the last LOAD
  *   sealjit/images   each live image: address, size, offset, page flags
- *                    when it was written and now, where its returns jump
- *                    (the return thunk in force, or ret), start of its
- *                    SHA-256
+ *                    when it was written and now (and its constant pool's
+ *                    now), where its returns jump (the return thunk in
+ *                    force, or ret), start of its SHA-256
  *   sealjit/verify   reading it re-hashes every live image against the
  *                    digest taken when it was sealed
  *   sealjit/fail_fork   (debug builds only) fail the next N child records
+ *   sealjit/fail_fork_alloc  (debug builds only) fail the next N atomic
+ *                       allocations of child records (spares still serve)
+ *   sealjit/kill_companion  (debug builds only) writing N gives the next N
+ *                       threads killed by KILL_THREAD a task work queued
+ *                       ahead of the kill; reading: how many of them ran
  *   sealjit/tamper      (debug builds only) writing flips a padding byte of
  *                       the newest image, to prove verify notices
- *   sealjit/dump        (debug builds only) the raw pages of every image
+ *   sealjit/dump        (debug builds only) the raw executable pages of
+ *                       every image
+ *   sealjit/dump_pool   (debug builds only) the raw pages of their pools
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
 
 #include "sealjit.h"
 
@@ -40,6 +49,7 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic_read(&sj_stats.filters), atomic_read(&sj_stats.images),
 		   atomic_read(&sj_stats.tasks), atomic_read(&sj_stats.hooked),
 		   atomic_read(&sj_stats.fork_kills));
+	seq_printf(m, "fork_spares %d\n", atomic_read(&sj_stats.fork_spares));
 	seq_printf(m, "hook_registrations %d\n",
 		   atomic_read(&sj_stats.hook_registrations));
 	seq_printf(m, "bad_entries %d\ndigest_mismatches %d\n",
@@ -85,11 +95,79 @@ static int fail_fork_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fail_fork_fops, fail_fork_get, fail_fork_set, "%llu\n");
 
-/* Fault injection: true while the debugfs counter is above zero. */
+/*
+ * Fault injection: true while the debugfs counter is above zero.  A fork
+ * then finds neither a spare record nor memory.
+ */
 bool sj_inject_fork_failure(void)
 {
 	return atomic_add_unless(&fail_fork, -1, 0);
 }
+
+/* Fault injection: a fork's atomic allocation fails (spares still work). */
+static atomic_t fail_fork_alloc = ATOMIC_INIT(0);
+
+bool sj_inject_fork_alloc_failure(void)
+{
+	return atomic_add_unless(&fail_fork_alloc, -1, 0);
+}
+
+static int fail_fork_alloc_get(void *data, u64 *val)
+{
+	*val = atomic_read(&fail_fork_alloc);
+	return 0;
+}
+
+static int fail_fork_alloc_set(void *data, u64 val)
+{
+	atomic_set(&fail_fork_alloc, (int)min_t(u64, val, INT_MAX));
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fail_fork_alloc_fops, fail_fork_alloc_get,
+			 fail_fork_alloc_set, "%llu\n");
+
+/*
+ * Fault injection for KILL_THREAD: while armed, a thread about to be
+ * killed first gets a companion task work, queued before the kill's and so
+ * run after it in the same batch -- the work do_exit() from a task work
+ * would lose.  kill_companion reads as how many companions have run.
+ */
+static atomic_t kill_companion = ATOMIC_INIT(0);
+static atomic_t kill_companion_runs = ATOMIC_INIT(0);
+
+static void kill_companion_work(struct callback_head *cb)
+{
+	atomic_inc(&kill_companion_runs);
+	kfree(cb);
+}
+
+void sj_inject_kill_companion(void)
+{
+	struct callback_head *cb;
+
+	if (!atomic_add_unless(&kill_companion, -1, 0))
+		return;
+	cb = kmalloc(sizeof(*cb), GFP_ATOMIC);
+	if (!cb)
+		return;
+	init_task_work(cb, kill_companion_work);
+	if (task_work_add(current, cb, TWA_RESUME))
+		kfree(cb);
+}
+
+static int kill_companion_get(void *data, u64 *val)
+{
+	*val = atomic_read(&kill_companion_runs);
+	return 0;
+}
+
+static int kill_companion_set(void *data, u64 val)
+{
+	atomic_set(&kill_companion, (int)min_t(u64, val, INT_MAX));
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(kill_companion_fops, kill_companion_get,
+			 kill_companion_set, "%llu\n");
 
 static ssize_t tamper_write(struct file *file, const char __user *buf,
 			    size_t count, loff_t *ppos)
@@ -106,20 +184,41 @@ static const struct file_operations tamper_fops = {
 
 static int dump_show(struct seq_file *m, void *v)
 {
-	sj_image_dump(m);
+	sj_image_dump(m, false);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dump);
+
+static int dump_pool_show(struct seq_file *m, void *v)
+{
+	sj_image_dump(m, true);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dump_pool);
 
 static void create_debug_files(void)
 {
 	debugfs_create_file_unsafe("fail_fork", 0600, sj_dir, NULL,
 				   &fail_fork_fops);
+	debugfs_create_file_unsafe("kill_companion", 0600, sj_dir, NULL,
+				   &kill_companion_fops);
+	debugfs_create_file_unsafe("fail_fork_alloc", 0600, sj_dir, NULL,
+				   &fail_fork_alloc_fops);
 	debugfs_create_file("tamper", 0200, sj_dir, NULL, &tamper_fops);
 	debugfs_create_file("dump", 0400, sj_dir, NULL, &dump_fops);
+	debugfs_create_file("dump_pool", 0400, sj_dir, NULL, &dump_pool_fops);
 }
 #else
 bool sj_inject_fork_failure(void)
+{
+	return false;
+}
+
+void sj_inject_kill_companion(void)
+{
+}
+
+bool sj_inject_fork_alloc_failure(void)
 {
 	return false;
 }

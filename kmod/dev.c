@@ -102,7 +102,14 @@ static int check_filter(struct sealjit_filter_args *args)
 	return err;
 }
 
-/* CHECK and LOAD: the same request; a rejected filter still says why. */
+/*
+ * CHECK and LOAD: the same request; a rejected filter still says why.  A
+ * filter LOAD attached stays attached, so LOAD then succeeds even if its
+ * output members cannot be written back (the struct made read-only or
+ * unmapped meanwhile): EFAULT would make the caller believe it is not
+ * filtered.  (The log is written before the filter is attached, and a
+ * failure there fails the LOAD.)
+ */
 static long cmd_filter(void __user *uargs,
 		       int (*op)(struct sealjit_filter_args *args))
 {
@@ -118,6 +125,8 @@ static long cmd_filter(void __user *uargs,
 	if (err && err != -EINVAL)
 		return err;
 	out_err = copy_args_out(uargs, &args, sizeof(args), usize);
+	if (!err && op == sj_filter_load)
+		return 0;
 	return err ? err : out_err;
 }
 

@@ -101,7 +101,7 @@ static int size_image(struct sj_prepared *prep)
 	prep->sized = kvmalloc(sizeof(*prep->sized), GFP_KERNEL);
 	if (!prep->sized)
 		return -ENOMEM;
-	sj_jit_opts_for(&opts, 0);
+	sj_jit_opts_for(&opts, 0, 0);
 	if (sj_jit_compile(prep->insns, prep->len, &opts, NULL, 0,
 			   &prep->image_len, prep->sized)) {
 		/* The checker accepted it, so this is our bug: fail closed. */
@@ -199,18 +199,10 @@ void sj_filter_release(struct sj_prepared *prep)
 	prep->sized = NULL;
 }
 
-static void spec_free(struct sj_spec *spec)
-{
-	if (!spec)
-		return;
-	sj_image_destroy(spec->image);
-	kfree(spec);
-}
-
 static void filter_free(struct sj_filter *f)
 {
 	sj_image_destroy(f->image);
-	spec_free(f->spec);
+	kfree(f->spec);
 	kfree(f->table);
 	kfree(f->own);
 	kfree(f);
@@ -257,30 +249,29 @@ void sj_filter_put(struct sj_filter *f)
  * The independent validator (validator/) on the emitted image, before it
  * can become executable: a JIT bug that makes unsafe code, or code that
  * is not the checked program, fails the load instead of being sealed.
+ * @pool: the program's slots of the pool as they will be sealed; @work:
+ * the validator's scratch memory.
  */
 static int validate_image(const struct sj_prepared *prep, const u8 *code,
-			  u32 len, const struct sj_jit_opts *opts)
+			  u32 len, const struct sj_jit_opts *opts,
+			  const u32 *pool, struct sj_validate_work *work)
 {
 	const struct sj_validate_opts vopts = {
-		/* the module always blinds (sj_jit_opts_for()) */
-		.blind = true,
+		.pool = opts->pool,
+		.pool_addr = opts->pool_addr,
+		.pool_k = pool,
 		.base = opts->base,
 		.ret_thunk = opts->ret_thunk,
 		.endbr = opts->endbr,
 	};
 	struct sj_validate_result res;
-	struct sj_validate_work *work;
 	ktime_t start;
 	int ret;
 
-	work = kvmalloc(sizeof(*work), GFP_KERNEL);
-	if (!work)
-		return -ENOMEM;
 	start = ktime_get();
 	ret = sj_validate(prep->insns, prep->len, code, len, &vopts, work, &res);
 	atomic64_set(&sj_stats.validate_ns_last,
 		     ktime_to_ns(ktime_sub(ktime_get(), start)));
-	kvfree(work);
 	if (!ret)
 		return 0;
 	atomic_inc(&sj_stats.validator_rejects);
@@ -290,90 +281,107 @@ static int validate_image(const struct sj_prepared *prep, const u8 *code,
 	return -EINVAL;
 }
 
+/* Where build_image_of() puts one program: its code and its pool slots. */
+struct sj_place {
+	u32 code;	/* offset from the image's entry */
+	u32 pool;	/* first slot */
+};
+
 /*
- * @prep's code for @base, into @buf (@cap bytes, int3 after the code),
- * with a fresh blinding key, then validated (@thunk: where its returns
- * go).  The buffer never becomes executable.
+ * @prep's code for image @img at @at, into @buf (@cap bytes, int3 after
+ * the code), then validated against it with its pool slots @pool (@work:
+ * scratch).  The buffer never becomes executable.  @ns: emitting and
+ * validating time.
  */
-static int emit_validated(struct sj_prepared *prep, unsigned long base,
-			  u8 *buf, u32 cap, unsigned long *thunk, bool timed)
+static int emit_validated(struct sj_prepared *prep, struct sj_image *img,
+			  const struct sj_place *at, u8 *buf, u32 cap,
+			  const u32 *pool, struct sj_validate_work *work,
+			  s64 *ns)
 {
 	struct sj_jit_opts opts;
 	ktime_t start = ktime_get();
 	u32 len;
 	int err;
 
-	sj_jit_opts_for(&opts, base);
+	sj_jit_opts_for(&opts, (unsigned long)img->entry + at->code,
+			(unsigned long)(img->pool + at->pool));
 	if (sj_jit_emit(prep->insns, prep->len, &opts, buf, cap, &len,
 			prep->sized) || len != prep->image_len) {
 		pr_warn("JIT output changed between sizing and emitting\n");
 		return -EINVAL;
 	}
-	if (timed)
-		sj_phase_done(SJ_PH_EMIT, start);
+	ns[0] += ktime_to_ns(ktime_sub(ktime_get(), start));
 	start = ktime_get();
-	err = validate_image(prep, buf, len, &opts);
-	if (timed)
-		sj_phase_done(SJ_PH_VALIDATE, start);
-	*thunk = opts.ret_thunk;
+	err = validate_image(prep, buf, len, &opts, pool, work);
+	ns[1] += ktime_to_ns(ktime_sub(ktime_get(), start));
+	img->ret_thunk = opts.ret_thunk;
 	return err;
 }
 
 /*
  * One image holding the code of @n checked and sized programs, packed one
- * after the other at 16-byte boundaries, each emitted for its own address
- * and validated on its own, then sealed once.
+ * after the other at 16-byte boundaries with their constants one after
+ * the other in its pool, each emitted for its own address and validated
+ * on its own, then sealed once: preps[0] is the filter, the others its
+ * residual programs.
  */
-static struct sj_image *build_image_of(struct sj_prepared *preps, u32 n,
-				       bool timed)
+static struct sj_image *build_image_of(struct sj_prepared *preps, u32 n)
 {
-	u32 offsets[1 + SJ_MAX_SPEC], total = 0, k;
+	u32 offsets[1 + SJ_MAX_SPEC], total = 0, slots = 0, k;
+	struct sj_place at[1 + SJ_MAX_SPEC];
+	struct sj_validate_work *work = NULL;
 	struct sj_image *img;
+	s64 ns[2] = { 0, 0 };
+	u32 *pool = NULL;
 	ktime_t start;
 	u8 *code;
 	int err = -ENOMEM;
 
 	for (k = 0; k < n; k++) {
+		at[k].code = total;
+		at[k].pool = slots;
 		offsets[k] = total;
 		total += ALIGN(preps[k].image_len, 16);
+		slots += preps[k].len;
 	}
 	start = ktime_get();
-	img = sj_image_alloc(total);
-	if (timed)
-		sj_phase_done(SJ_PH_ALLOC, start);
+	img = sj_image_alloc(total, slots);
+	sj_phase_done(SJ_PH_ALLOC, start);
 	if (IS_ERR(img))
 		return img;
 	code = kvmalloc(total, GFP_KERNEL);
-	if (!code)
+	pool = kvmalloc_array(slots, sizeof(*pool), GFP_KERNEL);
+	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	if (!code || !pool || !work)
 		goto fail;
 	err = sj_image_set_entries(img, offsets, n);
-	for (k = 0; k < n && !err; k++)
-		err = emit_validated(&preps[k],
-				     (unsigned long)img->entry + offsets[k],
-				     code + offsets[k],
-				     (k + 1 < n ? offsets[k + 1] : total) -
-				     offsets[k], &img->ret_thunk, timed);
+	for (k = 0; k < n && !err; k++) {
+		sj_jit_fill_pool(preps[k].insns, preps[k].len,
+				 pool + at[k].pool);
+		err = emit_validated(&preps[k], img, &at[k], code + at[k].code,
+				     (k + 1 < n ? at[k + 1].code : total) -
+				     at[k].code, pool + at[k].pool, work, ns);
+	}
+	atomic64_set(&sj_stats.phase_ns_last[SJ_PH_EMIT], ns[0]);
+	atomic64_set(&sj_stats.phase_ns_last[SJ_PH_VALIDATE], ns[1]);
 	if (err)
 		goto fail;
 	start = ktime_get();
-	err = sj_image_seal(img, code);
-	if (timed)
-		sj_phase_done(SJ_PH_SEAL, start);
+	err = sj_image_seal(img, code, pool);
+	sj_phase_done(SJ_PH_SEAL, start);
 	if (err)
 		goto fail;
+	kvfree(work);
+	kvfree(pool);
 	kvfree(code);
 	return img;
 
 fail:
+	kvfree(work);
+	kvfree(pool);
 	kvfree(code);
 	sj_image_destroy(img);
 	return ERR_PTR(err);
-}
-
-/* The filter's own image, as the one function of its image. */
-static struct sj_image *build_image(struct sj_prepared *prep)
-{
-	return build_image_of(prep, 1, true);
 }
 
 /*
@@ -400,10 +408,11 @@ static int build_tables(struct sj_filter *f, const struct sj_prepared *prep,
 }
 
 /*
- * Residual @res (@n instructions) as program of @preps: its index, a new
- * one if no earlier entry has the same residual, or SJ_SPEC_NONE if it
- * cannot have one (too many, or the checker refuses it: seccomp's scratch
- * check is a linear pass, and dropping unreachable code can change it).
+ * Residual @res (@len instructions) as program of @preps (*@n of them,
+ * the filter itself first): its index, a new one if no program has the
+ * same instructions, or SJ_SPEC_NONE if it cannot have one (too many, or
+ * the checker refuses it: seccomp's scratch check is a linear pass, and
+ * dropping unreachable code can change it).
  */
 static u32 spec_index(struct sj_prepared *preps, u32 *n,
 		      const struct sock_filter *res, u32 len)
@@ -415,7 +424,7 @@ static u32 spec_index(struct sj_prepared *preps, u32 *n,
 		if (preps[k].len == len &&
 		    !memcmp(preps[k].insns, res, len * sizeof(*res)))
 			return k;
-	if (*n == SJ_MAX_SPEC)
+	if (*n == 1 + SJ_MAX_SPEC)
 		return SJ_SPEC_NONE;
 	rp = &preps[*n];
 	memset(rp, 0, sizeof(*rp));
@@ -429,29 +438,47 @@ static u32 spec_index(struct sj_prepared *preps, u32 *n,
 }
 
 /*
+ * sj_residual()'s scratch memory (360 KiB, so vmalloc()ed), allocated by
+ * the first LOAD that needs it and reused under a mutex until the module
+ * goes: a vmalloc() and vfree() per LOAD cost more than computing every
+ * residual program of Docker's profile.
+ */
+static struct sj_residual_work *sj_rwork;
+static DEFINE_MUTEX(sj_rwork_lock);
+
+/* Module exit: no LOAD can be running. */
+void sj_filter_exit(void)
+{
+	kvfree(sj_rwork);
+	sj_rwork = NULL;
+}
+
+/*
  * The residual programs of the syscalls whose result depends on their
  * arguments: once nr and arch are known, a filter in libseccomp's linear
  * layout leaves a few argument tests of its hundreds of instructions
- * (verifier/residual.c).  Each is checked, compiled and validated against
- * its residual program like any filter; all of them go in one image,
- * sealed once.  Best effort: an entry without one (more than SJ_MAX_SPEC,
- * a residual the checker refuses, no memory) runs the whole filter.
+ * (verifier/residual.c).  Each is checked and sized like any filter, into
+ * preps[1..], and goes in the filter's own image as one more function,
+ * validated against its residual program.  Best effort: an entry without
+ * one (more than SJ_MAX_SPEC, a residual the checker refuses, no memory)
+ * runs the whole filter.
+ * Return: how many residual programs (0 if none, f->spec then unset).
  */
-static void build_spec(struct sj_filter *f, const struct sj_prepared *prep)
+static u32 build_spec(struct sj_filter *f, const struct sj_prepared *prep,
+		      struct sj_prepared *preps)
 {
-	struct sj_prepared *preps = NULL;
-	struct sj_residual_work *work;
-	u32 row, i, k, arch, nr, len, n = 0;
+	u32 row, i, arch, nr, len, n = 1;
 	struct sock_filter *res;
 	struct sj_spec *spec;
 
 	if (f->own->constant == SJ_NROWS * SJ_TABLE_NR)
-		return;
+		return 0;
+	mutex_lock(&sj_rwork_lock);
+	if (!sj_rwork)
+		sj_rwork = kvmalloc(sizeof(*sj_rwork), GFP_KERNEL);
 	spec = kzalloc(sizeof(*spec), GFP_KERNEL);
-	work = kvmalloc(sizeof(*work), GFP_KERNEL);
 	res = kmalloc_array(prep->len, sizeof(*res), GFP_KERNEL);
-	preps = kcalloc(SJ_MAX_SPEC, sizeof(*preps), GFP_KERNEL);
-	if (!spec || !work || !res || !preps)
+	if (!spec || !sj_rwork || !res)
 		goto out;
 	memset(spec->index, SJ_SPEC_NONE, sizeof(spec->index));
 	for (row = 0; row < SJ_NROWS; row++) {
@@ -460,38 +487,38 @@ static void build_spec(struct sj_filter *f, const struct sj_prepared *prep)
 				continue;
 			sj_table_syscall(row, i, &arch, &nr);
 			len = sj_residual(prep->insns, prep->len, arch, nr, res,
-					  work);
+					  sj_rwork);
 			if (len)
 				spec->index[row][i] =
 					(u8)spec_index(preps, &n, res, len);
 		}
 	}
-	if (n) {
-		spec->image = build_image_of(preps, n, false);
-		if (!IS_ERR(spec->image)) {
-			f->spec = spec;
-			spec = NULL;
-		}
+	if (n > 1) {
+		f->spec = spec;
+		spec = NULL;
 	}
 out:
-	for (k = 0; preps && k < n; k++)
-		sj_filter_release(&preps[k]);
-	kfree(preps);
+	mutex_unlock(&sj_rwork_lock);
 	kfree(spec);
 	kfree(res);
-	kvfree(work);
+	return n - 1;
 }
 
 static struct sj_filter *filter_create(struct sj_prepared *prep,
 				       struct sj_filter *prev)
 {
+	struct sj_prepared *preps;
 	struct sj_filter *f;
 	ktime_t start;
+	u32 n, k;
 	int err;
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
-		return ERR_PTR(-ENOMEM);
+	preps = kcalloc(1 + SJ_MAX_SPEC, sizeof(*preps), GFP_KERNEL);
+	if (!f || !preps) {
+		err = -ENOMEM;
+		goto fail_table;
+	}
 	start = ktime_get();
 	err = build_tables(f, prep, prev);
 	sj_phase_done(SJ_PH_TABLE, start);
@@ -500,14 +527,18 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 	err = sj_hook_get();
 	if (err)
 		goto fail_table;
-	f->image = build_image(prep);
+	start = ktime_get();
+	preps[0] = *prep;
+	n = build_spec(f, prep, preps);
+	sj_phase_done(SJ_PH_SPEC, start);
+	f->image = build_image_of(preps, 1 + n);
+	for (k = 1; k <= n; k++)
+		sj_filter_release(&preps[k]);
 	if (IS_ERR(f->image)) {
 		err = PTR_ERR(f->image);
 		goto fail_image;
 	}
-	start = ktime_get();
-	build_spec(f, prep);
-	sj_phase_done(SJ_PH_SPEC, start);
+	kfree(preps);
 	refcount_set(&f->ref, 1);
 	f->prev = prev;
 	f->len = prep->len;
@@ -519,8 +550,12 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 fail_image:
 	sj_hook_put();
 fail_table:
-	kfree(f->table);
-	kfree(f->own);
+	kfree(preps);
+	if (f) {
+		kfree(f->spec);
+		kfree(f->table);
+		kfree(f->own);
+	}
 	kfree(f);
 	return ERR_PTR(err);
 }

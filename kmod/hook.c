@@ -66,25 +66,43 @@ static void log_kill(int nr, u32 arch, const char *action)
 			    nr, arch, KSTK_EIP(current), action);
 }
 
-/* As populate_seccomp_data() in kernel/seccomp.c. */
-static void fill_data(struct pt_regs *regs, int nr, u32 arch,
-		      struct seccomp_data *sd)
-{
-	unsigned long args[6];
-	int i;
+/*
+ * The seccomp_data of the syscall being filtered on this CPU.  Probes run
+ * with preemption off and nothing between filling it and the last filter
+ * reading it sleeps; off the stack, it needs no zeroing and no canary.
+ */
+static DEFINE_PER_CPU(struct seccomp_data, sj_data);
 
+/*
+ * As populate_seccomp_data() in kernel/seccomp.c; regs are the task's own
+ * (task_pt_regs(current)), so their ip is seccomp's KSTK_EIP(current).
+ */
+static __always_inline struct seccomp_data *fill_data(struct pt_regs *regs,
+						      int nr, u32 arch)
+{
+	struct seccomp_data *sd = this_cpu_ptr(&sj_data);
+
+	BUILD_BUG_ON(sizeof(sd->args[0]) != sizeof(unsigned long));
 	sd->nr = nr;
 	sd->arch = arch;
-	syscall_get_arguments(current, regs, args);
-	for (i = 0; i < 6; i++)
-		sd->args[i] = args[i];
-	sd->instruction_pointer = KSTK_EIP(current);
+	syscall_get_arguments(current, regs, (unsigned long *)sd->args);
+	sd->instruction_pointer = instruction_pointer(regs);
+	return sd;
 }
 
 /*
- * One filter's result: its own constant for this syscall, else its
- * residual image for it, else its whole image.
+ * Filter @f's code for a syscall: its residual program for entry (@row,
+ * @index) if it has one, else the whole filter (function 0 of its image).
  */
+static u32 run_code(const struct sj_filter *f, const struct seccomp_data *sd,
+		    bool in_table, u32 row, u32 index)
+{
+	u8 e = in_table && f->spec ? f->spec->index[row][index] : SJ_SPEC_NONE;
+
+	return sj_image_run_entry(f->image, e == SJ_SPEC_NONE ? 0 : e, sd);
+}
+
+/* One filter's result: its own constant for this syscall, else its code. */
 static u32 run_filter(const struct sj_filter *f, const struct seccomp_data *sd,
 		      bool in_table, u32 row, u32 index)
 {
@@ -95,20 +113,25 @@ static u32 run_filter(const struct sj_filter *f, const struct seccomp_data *sd,
 		e = own->entry[row][index];
 		if (e < own->nactions)
 			return own->action[e];
-		e = f->spec ? f->spec->index[row][index] : SJ_SPEC_NONE;
-		if (e != SJ_SPEC_NONE)
-			return sj_image_run_entry(f->spec->image, e, sd);
 	}
-	return sj_image_run(f->image, sd);
+	return run_code(f, sd, in_table, row, index);
 }
 
-/* As seccomp_run_filters(): newest first, the most severe action wins. */
-static u32 run_chain(struct sj_filter *f, const struct seccomp_data *sd)
+/*
+ * As seccomp_run_filters(): newest first, the most severe action wins.
+ * @in_table: the syscall has entry (@row, @index) in the filters' tables,
+ * and the chain's table had no constant there.  A lone filter's own table
+ * then has none either (the chain's is its own, combined with nothing),
+ * so its code runs at once; were there one, the code gives it too.
+ */
+static u32 run_chain(const struct sj_filter *f, const struct seccomp_data *sd,
+		     bool in_table, u32 row, u32 index)
 {
-	u32 ret = SECCOMP_RET_ALLOW, row, index;
-	bool in_table = sj_table_row(sd->arch, (u32)sd->nr, &row, &index);
+	/* ALLOW is the least severe action: start from the newest's result. */
+	u32 ret = f->prev ? run_filter(f, sd, in_table, row, index) :
+			    run_code(f, sd, in_table, row, index);
 
-	for (; f; f = f->prev) {
+	for (f = f->prev; f; f = f->prev) {
 		u32 cur = run_filter(f, sd, in_table, row, index);
 
 		if (SJ_ACTION_ONLY(cur) < SJ_ACTION_ONLY(ret))
@@ -172,29 +195,38 @@ static void apply(struct sj_task *rec, struct pt_regs *regs, int nr, u32 arch,
 	}
 }
 
+/* A syscall with no table entry, or a task killed already. */
+#define SJ_NO_ENTRY	U32_MAX
+
 /*
  * Everything but "allowed by the table": a task killed already, a
  * syscall whose result depends on its arguments (run the filters), and
  * every action other than ALLOW.  Out of line, so that the common path
- * does not pay for seccomp_data, its zeroing and the stack protector.
+ * stays a few instructions.  @f is the task's chain as the caller read
+ * it, @entry the syscall's table entry as row * SJ_TABLE_NR + index, or
+ * SJ_NO_ENTRY, and @e what the chain's table holds there.
  */
-static noinline void filtered_syscall(struct sj_task *rec,
-				      struct pt_regs *regs)
+static noinline void notrace filtered_syscall(struct sj_task *rec,
+					      struct pt_regs *regs,
+					      const struct sj_filter *f,
+					      u32 entry, u8 e)
 {
-	struct sj_filter *f = sj_task_filter(rec);
 	int nr = syscall_get_nr(current, regs);
 	u32 arch = syscall_get_arch(current), ret;
-	struct seccomp_data sd;
+	bool in_table = entry != SJ_NO_ENTRY;
 
 	if (unlikely(sj_task_is_dead(rec))) {
 		/* Killed already: nothing more may run, as SECCOMP_MODE_DEAD. */
 		kill_process(regs, nr, 0);
 		return;
 	}
-	if (!sj_table_lookup(f->table, arch, (u32)nr, &ret)) {
-		fill_data(regs, nr, arch, &sd);
-		ret = run_chain(f, &sd);
-	}
+	if (in_table && e < f->table->nactions)
+		ret = f->table->action[e];
+	else
+		ret = run_chain(f, fill_data(regs, nr, arch), in_table,
+				entry / SJ_TABLE_NR, entry % SJ_TABLE_NR);
+	if (likely(ret == SECCOMP_RET_ALLOW))
+		return;
 	apply(rec, regs, nr, arch, ret);
 }
 
@@ -207,17 +239,25 @@ static noinline void filtered_syscall(struct sj_task *rec,
 static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	struct sj_task *rec = sj_task_find(current);
-	u32 ret;
+	const struct sj_filter *f;
+	const struct sj_table *t;
+	u32 row, index;
+	u8 e;
 
 	if (likely(!rec))
 		return;
-	if (likely(!sj_task_is_dead(rec) &&
-		   sj_table_lookup(sj_task_filter(rec)->table,
-				   syscall_get_arch(current),
-				   (u32)syscall_get_nr(current, regs), &ret) &&
-		   ret == SECCOMP_RET_ALLOW))
+	f = sj_task_filter(rec);
+	if (unlikely(sj_task_is_dead(rec)) ||
+	    !sj_table_row(syscall_get_arch(current),
+			  (u32)syscall_get_nr(current, regs), &row, &index)) {
+		filtered_syscall(rec, regs, f, SJ_NO_ENTRY, SJ_ENTRY_RUN);
 		return;
-	filtered_syscall(rec, regs);
+	}
+	t = f->table;
+	e = t->entry[row][index];
+	if (likely(e < t->nactions && t->action[e] == SECCOMP_RET_ALLOW))
+		return;
+	filtered_syscall(rec, regs, f, row * SJ_TABLE_NR + index, e);
 }
 
 struct sj_probe {

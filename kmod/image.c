@@ -6,13 +6,17 @@
  *   sj_image_alloc()   module_alloc()         RW + NX, all int3
  *   (the JIT emits into a separate scratch buffer, for img->entry)
  *   sj_image_seal()    copy, SHA-256, set_memory_ro/x   RO + X, checked
- *   sj_image_run()     the only way in
+ *                      (the constant pool's pages: RO + NX, checked)
+ *   sj_image_run_entry() the only way in (checks a per-boot cookie)
  *   sj_image_destroy() set_memory_nx/rw, vfree          after RCU (caller)
  *
  * module_alloc() puts the pages within 2 GiB of kernel text, where the
  * kernel's own JITs put their code (and where a rel32 jump reaches the
  * return thunk).  The code starts at a random 16-byte-aligned offset in
- * its pages, like the kernel's bpf_jit_binary_alloc().
+ * its pages, like the kernel's bpf_jit_binary_alloc().  The filter's
+ * constants live in pages of their own after the code's, which are never
+ * executable: the code reads them rip-relative, so no constant the
+ * filter's author chose is ever in executable memory.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -56,30 +60,55 @@ static bool is_writable_nx(unsigned long flags)
 	       (flags & _PAGE_NX);
 }
 
-/* Every page of the image must carry the expected permissions. */
-static bool pages_are(struct sj_image *img, bool (*want)(unsigned long))
+static bool is_ro_nx(unsigned long flags)
+{
+	return (flags & _PAGE_PRESENT) && !(flags & _PAGE_RW) &&
+	       (flags & _PAGE_NX);
+}
+
+/* Pages @first.. @first + @n - 1 must carry the expected permissions. */
+static bool pages_are(struct sj_image *img, u32 first, u32 n,
+		      bool (*want)(unsigned long))
 {
 	u32 i;
 
-	for (i = 0; i < img->pages; i++)
+	for (i = first; i < first + n; i++)
 		if (!want(pte_flags_of(img->mem + i * PAGE_SIZE)))
 			return false;
 	return true;
 }
 
+/*
+ * What the digest covers: the code's pages, every byte of them, and the
+ * pool's slots (the rest of the pool's pages is never read or executed,
+ * and hashing it would cost a page's worth per image).
+ */
+static void image_digest(const struct sj_image *img, u8 *out)
+{
+	struct sha256_state state;
+
+	sha256_init(&state);
+	sha256_update(&state, img->mem, img->code_pages * PAGE_SIZE);
+	sha256_update(&state, (const u8 *)img->pool,
+		      img->pool_len * sizeof(u32));
+	sha256_final(&state, out);
+}
+
 /**
  * sj_jit_opts_for() - how the JIT must emit code for this kernel
- * @opts: filled in: constants blinded with a fresh random non-zero key,
- *	returns through the return thunk in force where the CPU wants one,
- *	endbr64 at the entry on an IBT kernel
+ * @opts: filled in: constants read from the image's pool, returns through
+ *	the return thunk in force where the CPU wants one, endbr64 at the
+ *	entry on an IBT kernel
  * @base: the address the code will run at, 0 when only sizing
+ * @pool: the address of its constants' pool slots, 0 when only sizing
  */
-void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base)
+void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base,
+		     unsigned long pool)
 {
-	opts->blind = true;
-	do {
-		opts->key = get_random_u32();
-	} while (!opts->key);
+	opts->blind = false;
+	opts->key = 0;
+	opts->pool = true;
+	opts->pool_addr = pool;
 	opts->base = base;
 	opts->ret_thunk = sj_cpu_wants_return_thunk() ?
 			  sj_ksyms()->return_thunk : 0;
@@ -89,32 +118,40 @@ void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base)
 /**
  * sj_image_alloc() - executable-to-be pages for @len bytes of code
  * @len: the image size
+ * @pool_len: 4-byte slots of its constant pool
  *
  * Context: process context, may sleep.
  * Return: an unsealed image (RW + NX, filled with int3) whose ->entry is
- * where the code must be emitted for, or ERR_PTR(-ENOMEM).
+ * where the code must be emitted for and ->pool where its constants go,
+ * or ERR_PTR(-ENOMEM).
  */
-struct sj_image *sj_image_alloc(u32 len)
+struct sj_image *sj_image_alloc(u32 len, u32 pool_len)
 {
 	const struct sj_ksyms *k = sj_ksyms();
+	u32 slack, pool_pages, pool_bytes = pool_len * sizeof(u32);
 	struct sj_image *img;
-	u32 slack;
 
 	img = kzalloc(sizeof(*img), GFP_KERNEL);
 	if (!img)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&img->node);
-	img->pages = DIV_ROUND_UP(len + SJ_MIN_SLACK, PAGE_SIZE);
+	img->code_pages = DIV_ROUND_UP(len + SJ_MIN_SLACK, PAGE_SIZE);
+	pool_pages = DIV_ROUND_UP(pool_bytes, PAGE_SIZE);
+	img->pages = img->code_pages + pool_pages;
 	img->len = len;
+	img->pool_len = pool_len;
 	img->mem = k->module_alloc(img->pages * PAGE_SIZE);
 	if (!img->mem) {
 		kfree(img);
 		return ERR_PTR(-ENOMEM);
 	}
 	memset(img->mem, 0xcc, img->pages * PAGE_SIZE);
-	slack = img->pages * PAGE_SIZE - len;
+	slack = img->code_pages * PAGE_SIZE - len;
 	img->offset = (get_random_u32() % (slack + 1)) & ~(SJ_IMAGE_ALIGN - 1);
 	img->entry = (sj_image_fn)(img->mem + img->offset);
+	slack = pool_pages * PAGE_SIZE - pool_bytes;
+	img->pool = img->mem + img->code_pages * PAGE_SIZE +
+		    ((get_random_u32() % (slack + 1)) & ~(SJ_IMAGE_ALIGN - 1));
 	img->nentries = 1;
 	return img;
 }
@@ -148,25 +185,31 @@ int sj_image_set_entries(struct sj_image *img, const u32 *offsets, u32 n)
  * sj_image_seal() - copy the code in and seal the pages
  * @img: from sj_image_alloc()
  * @code: img->len bytes emitted for img->entry
+ * @pool: img->pool_len slots, the constants the code reads
  *
  * Context: process context, may sleep.
- * Return: 0, or -EIO if the pages did not end up read-only and executable
- * (the image is then never run; the caller destroys it).
+ * Return: 0, or -EIO if the code's pages did not end up read-only and
+ * executable, or the pool's read-only and not executable (the image is
+ * then never run; the caller destroys it).
  */
-int sj_image_seal(struct sj_image *img, const u8 *code)
+int sj_image_seal(struct sj_image *img, const u8 *code, const u32 *pool)
 {
 	const struct sj_ksyms *k = sj_ksyms();
 	unsigned long addr = (unsigned long)img->mem;
 	u32 i;
 
 	memcpy(img->mem + img->offset, code, img->len);
+	memcpy(img->pool, pool, img->pool_len * sizeof(u32));
 	img->pte_before = pte_flags_of(img->mem);
-	if (!pages_are(img, is_writable_nx))
+	if (!pages_are(img, 0, img->pages, is_writable_nx))
 		goto not_sealed;
-	sha256(img->mem, img->pages * PAGE_SIZE, img->digest);
+	image_digest(img, img->digest);
 	img->sealed = true;
 	if (k->set_memory_ro(addr, img->pages) ||
-	    k->set_memory_x(addr, img->pages) || !pages_are(img, is_sealed))
+	    k->set_memory_x(addr, img->code_pages) ||
+	    !pages_are(img, 0, img->code_pages, is_sealed) ||
+	    !pages_are(img, img->code_pages, img->pages - img->code_pages,
+		       is_ro_nx))
 		goto not_sealed;
 
 	img->cookie = (unsigned long)img->entry ^ sj_entry_secret;
@@ -186,53 +229,31 @@ not_sealed:
 }
 
 /**
- * sj_image_run() - the dispatcher: the only way into native code
+ * sj_image_run_entry() - the dispatcher: the only way into native code
  * @img: a sealed image
+ * @k: which of its functions: 0 for the image's entry, else a function of
+ *	a packed image, below img->nentries
  * @sd: the syscall
  *
- * Checks that the target is a sealed image's entry (its cookie matches and
- * the entry lies in its pages) before the indirect call; anything else is
- * a corrupted filter, and the syscall's task is killed rather than run.
- * Context: the syscall path: no locks, no allocation.
- */
-u32 sj_image_run(const struct sj_image *img, const struct seccomp_data *sd)
-{
-	unsigned long entry = (unsigned long)img->entry;
-
-	if (unlikely(!img->sealed || (entry ^ sj_entry_secret) != img->cookie ||
-		     entry != (unsigned long)img->mem + img->offset ||
-		     img->offset + img->len > img->pages * PAGE_SIZE)) {
-		atomic_inc(&sj_stats.bad_entries);
-		pr_err_ratelimited("refusing to enter a corrupted image\n");
-		return SECCOMP_RET_KILL_PROCESS;
-	}
-	return img->entry(sd);
-}
-
-/**
- * sj_image_run_entry() - the dispatcher for function @k of a packed image
- * @img: a sealed image
- * @k: which function, below img->nentries
- * @sd: the syscall
- *
- * The same checks as sj_image_run(), on function @k's own cookie.
+ * Calls the function only if the address about to be called, xored with
+ * the per-boot secret, is the cookie written when the image was sealed:
+ * an image struct corrupted by a stray write (or an attacker who does not
+ * know the secret) cannot steer the call anywhere else, whatever else in
+ * it is wrong.  A mismatch kills the syscall's task rather than run it.
  * Context: the syscall path: no locks, no allocation.
  */
 u32 sj_image_run_entry(const struct sj_image *img, u32 k,
 		       const struct seccomp_data *sd)
 {
-	unsigned long entry;
+	unsigned long entry = (unsigned long)img->entry, cookie = img->cookie;
 
-	if (!k)
-		return sj_image_run(img, sd);
-	if (unlikely(k >= img->nentries))
-		goto bad;
-	entry = (unsigned long)img->entry + img->sub[k - 1];
-	if (unlikely(!img->sealed ||
-		     (entry ^ sj_entry_secret) != img->sub_cookie[k - 1] ||
-		     img->sub[k - 1] >= img->len ||
-		     (unsigned long)img->entry != (unsigned long)img->mem + img->offset ||
-		     img->offset + img->len > img->pages * PAGE_SIZE))
+	if (k) {
+		if (unlikely(k >= img->nentries))
+			goto bad;
+		entry += img->sub[k - 1];
+		cookie = img->sub_cookie[k - 1];
+	}
+	if (unlikely(!img->sealed || (entry ^ sj_entry_secret) != cookie))
 		goto bad;
 	return ((sj_image_fn)entry)(sd);
 bad:
@@ -280,11 +301,14 @@ void sj_image_show(struct seq_file *m)
 
 	mutex_lock(&sj_images_lock);
 	list_for_each_entry(img, &sj_images, node) {
-		seq_printf(m, "%pK pages=%u offset=%u len=%u entries=%u",
+		seq_printf(m, "%pK pages=%u offset=%u len=%u entries=%u pool_pages=%u pool_slots=%u",
 			   img->mem, img->pages, img->offset, img->len,
-			   img->nentries);
+			   img->nentries, img->pages - img->code_pages,
+			   img->pool_len);
 		flags_text(m, "before", img->pte_before);
 		flags_text(m, "now", pte_flags_of(img->mem));
+		if (img->pages > img->code_pages)
+			flags_text(m, "pool", pte_flags_of(img->pool));
 		if (img->ret_thunk)
 			seq_printf(m, " return=%ps", (void *)img->ret_thunk);
 		else
@@ -308,7 +332,7 @@ int sj_image_verify_all(struct seq_file *m)
 
 	mutex_lock(&sj_images_lock);
 	list_for_each_entry(img, &sj_images, node) {
-		sha256(img->mem, img->pages * PAGE_SIZE, digest);
+		image_digest(img, digest);
 		n++;
 		if (memcmp(digest, img->digest, sizeof(digest))) {
 			bad++;
@@ -349,19 +373,27 @@ int sj_image_tamper(void)
 	k->set_memory_rw(addr, img->pages);
 	*pad ^= 0x01;
 	k->set_memory_ro(addr, img->pages);
-	k->set_memory_x(addr, img->pages);
+	k->set_memory_x(addr, img->code_pages);
 	mutex_unlock(&sj_images_lock);
 	return 0;
 }
 
-/* (debug builds) the raw pages of every live image, for scans by tests. */
-void sj_image_dump(struct seq_file *m)
+/*
+ * (debug builds) the raw pages of every live image, for scans by tests:
+ * the executable ones, or (@pool) those of the constant pools.
+ */
+void sj_image_dump(struct seq_file *m, bool pool)
 {
 	struct sj_image *img;
 
 	mutex_lock(&sj_images_lock);
-	list_for_each_entry(img, &sj_images, node)
-		seq_write(m, img->mem, img->pages * PAGE_SIZE);
+	list_for_each_entry(img, &sj_images, node) {
+		if (pool)
+			seq_write(m, img->mem + img->code_pages * PAGE_SIZE,
+				  (img->pages - img->code_pages) * PAGE_SIZE);
+		else
+			seq_write(m, img->mem, img->code_pages * PAGE_SIZE);
+	}
 	mutex_unlock(&sj_images_lock);
 }
 #endif

@@ -64,6 +64,8 @@ struct sj_prepared {
  * struct sj_image - one filter's sealed native code
  * @mem: start of the module_alloc()ed pages
  * @pages: how many
+ * @code_pages: the first ones, which hold the code and become executable;
+ *	the rest hold the constant pool and never do
  * @offset: where the code starts in them (random; the rest is int3)
  * @len: bytes of code
  * @entry: the function, at @mem + @offset
@@ -77,11 +79,15 @@ struct sj_prepared {
  *	other (a filter's residual programs), each validated on its own
  * @sub: where functions 1.. start, from @entry
  * @sub_cookie: each one's address ^ the per-boot secret
+ * @pool: the constant pool, in the pages after the code's (random offset)
+ * @pool_len: its 4-byte slots: each function's program has one per
+ *	instruction, the functions' one after the other
  * @node: in the list of live images (debugfs), under sj_images_lock
  */
 struct sj_image {
 	void *mem;
 	u32 pages;
+	u32 code_pages;
 	u32 offset;
 	u32 len;
 	sj_image_fn entry;
@@ -93,30 +99,32 @@ struct sj_image {
 	u32 nentries;
 	u32 sub[SJ_MAX_SPEC];
 	unsigned long sub_cookie[SJ_MAX_SPEC];
+	u32 *pool;
+	u32 pool_len;
 	struct list_head node;
 };
 
 /**
  * struct sj_spec - a filter's code specialised to syscall numbers
  * @index: per table entry whose result depends on the arguments, the
- *	function of @image to run, or SJ_SPEC_NONE (run the whole filter)
- * @image: one function per residual program (verifier/residual.c), packed
- *	in one image, each validated against its residual program
+ *	function of the filter's image to run: one of its residual programs
+ *	(verifier/residual.c), each validated against its residual program,
+ *	0 for the whole filter, or SJ_SPEC_NONE (run the whole filter)
  */
 struct sj_spec {
 	u8 index[SJ_NROWS][SJ_TABLE_NR];
-	struct sj_image *image;
 };
 
 /**
  * struct sj_filter - one attached filter, shared by every task that has it
  * @ref: tasks and newer filters that point here
  * @prev: the filter attached before this one, or NULL; immutable
- * @image: its native code
+ * @image: its native code: the filter, then its residual programs
  * @table: the decisions of the chain from here down (this filter and
  *	every older one), computed at LOAD; immutable
  * @own: this filter's own decisions
- * @spec: its residual images, for the entries of @own that are no constant
+ * @spec: which function of @image runs for the entries of @own that are
+ *	no constant, or NULL
  * @len: its instructions
  * @path_insns: instructions of the chain from here down, with seccomp's
  *	penalty of 4 per filter
@@ -148,6 +156,7 @@ struct sj_stats {
 	atomic_t hooked;
 	atomic_t hook_registrations;
 	atomic_t fork_kills;
+	atomic_t fork_spares;
 	atomic_t bad_entries;
 	atomic_t digest_mismatches;
 	atomic_t validator_rejects;
@@ -171,19 +180,20 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 void sj_filter_release(struct sj_prepared *prep);
 int sj_filter_load(struct sealjit_filter_args *args);
 void sj_filter_put(struct sj_filter *f);
+void sj_filter_exit(void);
 
-struct sj_image *sj_image_alloc(u32 len);
-int sj_image_seal(struct sj_image *img, const u8 *code);
+struct sj_image *sj_image_alloc(u32 len, u32 pool_len);
+int sj_image_seal(struct sj_image *img, const u8 *code, const u32 *pool);
 void sj_image_destroy(struct sj_image *img);
 void sj_image_show(struct seq_file *m);
 int sj_image_verify_all(struct seq_file *m);
 int sj_image_tamper(void);
-void sj_image_dump(struct seq_file *m);
+void sj_image_dump(struct seq_file *m, bool pool);
 int sj_image_set_entries(struct sj_image *img, const u32 *offsets, u32 n);
-u32 sj_image_run(const struct sj_image *img, const struct seccomp_data *sd);
 u32 sj_image_run_entry(const struct sj_image *img, u32 k,
 		       const struct seccomp_data *sd);
-void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base);
+void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base,
+		     unsigned long pool);
 void sj_image_init(void);
 
 #define SJ_TASK_HASH_BITS 10
@@ -196,7 +206,17 @@ void sj_image_init(void);
  * @filter: newest filter of the chain; the record holds one reference
  * @dead: a kill action was taken; any later syscall kills again
  * @kill_work: runs do_exit() for KILL_THREAD on the way back to user mode
+ * @spare: a record allocated ahead, in process context, for the task's
+ *	next child, so that the fork probe (atomic context) need not allocate
+ * @refill_work: allocates @spare again on the way back to user mode
+ * @refill_queued: @refill_work is queued
+ * @works: task works queued that live in this record (@kill_work,
+ *	@refill_work): the record outlives them
+ * @exited: the task's exit probe has run; the last of @works frees it
  * @rcu: deferred free
+ *
+ * Only the task itself touches these after it starts running (its
+ * syscalls, its task works, its exit), and its parent before that.
  */
 struct sj_task {
 	struct hlist_node node;
@@ -204,6 +224,11 @@ struct sj_task {
 	struct sj_filter __rcu *filter;
 	bool dead;
 	struct callback_head kill_work;
+	struct sj_task *spare;
+	struct callback_head refill_work;
+	bool refill_queued;
+	u8 works;
+	bool exited;
 	struct rcu_head rcu;
 };
 
@@ -262,6 +287,8 @@ int sj_hook_init(void);
 void sj_hook_exit(void);
 
 bool sj_inject_fork_failure(void);
+bool sj_inject_fork_alloc_failure(void);
+void sj_inject_kill_companion(void);
 int sj_debugfs_init(void);
 void sj_debugfs_exit(void);
 

@@ -30,8 +30,59 @@ DEFINE_HASHTABLE(sj_tasks, SJ_TASK_HASH_BITS);
 static DEFINE_SPINLOCK(sj_tasks_lock);
 static struct kmem_cache *sj_task_cache;
 
+/*
+ * do_exit() does not return, and task_work_run() holds the works that
+ * came in the same batch after this one only in a local variable: ending
+ * the thread while one follows (@cb->next, which task_work_run() has
+ * already read) would lose it -- an ____fput() leaking a file, an io_uring
+ * completion leaving its exit waiting forever.  So this work goes to the
+ * back of the queue until it is the last of its batch; whatever is queued
+ * after that, do_exit() runs itself (exit_task_work()).
+ */
+static void free_record(struct rcu_head *head)
+{
+	struct sj_task *rec = container_of(head, struct sj_task, rcu);
+
+	if (rec->spare)
+		kmem_cache_free(sj_task_cache, rec->spare);
+	kmem_cache_free(sj_task_cache, rec);
+}
+
+/*
+ * The end of a record whose task has exited: its chain's reference goes
+ * last, since the filter pins the module whose code is running.
+ */
+static void release(struct sj_task *rec)
+{
+	struct sj_filter *f = rcu_dereference_protected(rec->filter, true);
+
+	call_rcu(&rec->rcu, free_record);
+	sj_filter_put(f);
+}
+
+/*
+ * A task work of @rec's has run (or will not).  The exit probe runs before
+ * do_exit() runs the task works still queued (exit_task_work()), so the
+ * record of a task that has exited goes with its last work.
+ */
+static void work_done(struct sj_task *rec)
+{
+	if (!--rec->works && rec->exited)
+		release(rec);
+}
+
 static void kill_thread_work(struct callback_head *cb)
 {
+	struct sj_task *rec = container_of(cb, struct sj_task, kill_work);
+
+	/* Exiting already (another thread's exit_group(), a signal). */
+	if (current->flags & PF_EXITING) {
+		work_done(rec);
+		return;
+	}
+	if (cb->next && !task_work_add(current, cb, TWA_RESUME))
+		return;
+	work_done(rec);		/* the exit probe frees the record */
 	sj_ksyms()->do_exit(SIGSYS);
 }
 
@@ -42,9 +93,12 @@ static void kill_thread_work(struct callback_head *cb)
  */
 void sj_task_kill_thread(struct sj_task *rec)
 {
+	sj_inject_kill_companion();
 	init_task_work(&rec->kill_work, kill_thread_work);
 	if (task_work_add(current, &rec->kill_work, TWA_RESUME))
 		force_sig(SIGKILL);	/* already exiting: make sure */
+	else
+		rec->works++;
 }
 
 /* The newest filter of the calling task, or NULL. */
@@ -92,6 +146,35 @@ out:
 	return err;
 }
 
+/*
+ * The spare record of the calling task, allocated now if it has none: in
+ * process context, so that its next fork takes it instead of allocating.
+ */
+static void refill(struct callback_head *cb)
+{
+	struct sj_task *rec = container_of(cb, struct sj_task, refill_work);
+
+	rec->refill_queued = false;
+	if (!rec->spare && !rec->exited)
+		rec->spare = kmem_cache_zalloc(sj_task_cache, GFP_KERNEL);
+	work_done(rec);
+}
+
+/*
+ * Have @rec's task (@t, current or a child not running yet) refill its
+ * spare on its way back to user mode: before it can fork again.
+ */
+static void queue_refill(struct sj_task *rec, struct task_struct *t)
+{
+	if (rec->refill_queued)
+		return;
+	init_task_work(&rec->refill_work, refill);
+	if (task_work_add(t, &rec->refill_work, TWA_RESUME))
+		return;		/* exiting */
+	rec->refill_queued = true;
+	rec->works++;
+}
+
 static void insert(struct sj_task *rec)
 {
 	spin_lock(&sj_tasks_lock);
@@ -106,24 +189,35 @@ static void insert(struct sj_task *rec)
  *	NULL); the caller's reference to @f passes to the task, and the
  *	task's reference to ->prev passes to @f
  *
+ * Also makes sure the task has a spare record for its next child.
  * Context: process context (LOAD).
  * Return: 0, or -ENOMEM (then @f is untouched and ->prev keeps its owner).
  */
 int sj_task_attach(struct sj_filter *f)
 {
-	struct sj_task *rec;
+	struct sj_task *rec, *spare = NULL;
 
 	rcu_read_lock();
 	rec = sj_task_find(current);
 	rcu_read_unlock();
+	if (!rec || !rec->spare) {
+		spare = kmem_cache_zalloc(sj_task_cache, GFP_KERNEL);
+		if (!spare)
+			return -ENOMEM;
+	}
 	if (rec) {
+		if (!rec->spare)
+			rec->spare = spare;
 		rcu_assign_pointer(rec->filter, f);
 		return 0;
 	}
 	rec = kmem_cache_zalloc(sj_task_cache, GFP_KERNEL);
-	if (!rec)
+	if (!rec) {
+		kmem_cache_free(sj_task_cache, spare);
 		return -ENOMEM;
+	}
 	rec->task = current;
+	rec->spare = spare;
 	RCU_INIT_POINTER(rec->filter, f);
 	insert(rec);
 	return 0;
@@ -136,20 +230,33 @@ int sj_task_attach(struct sj_filter *f)
  * @child: the new task, not yet running
  *
  * Context: tracepoint probe, preemption disabled: no sleeping allocation.
- * Fails closed: if the child's record cannot be made, the child is killed
- * before it runs a single instruction, so a filtered task never gives rise
- * to an unfiltered one.
+ * The child's record is the parent's spare, allocated ahead in process
+ * context; both then refill theirs on their way back to user mode, before
+ * either can fork again.  Only without a spare (the refill found no
+ * memory) is a record allocated here, atomically.  Fails closed: if the
+ * child's record cannot be had, the child is killed before it runs a
+ * single instruction, so a filtered task never gives rise to an
+ * unfiltered one.
  */
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child)
 {
 	struct sj_task *prec = sj_task_find(parent), *rec = NULL;
 	struct sj_filter *f;
+	bool fail;
 
 	if (!prec)
 		return;
-	if (!sj_inject_fork_failure())
+	fail = sj_inject_fork_failure();
+	if (!fail) {
+		rec = prec->spare;
+		prec->spare = NULL;
+		if (rec)
+			atomic_inc(&sj_stats.fork_spares);
+	}
+	if (!rec && !fail && !sj_inject_fork_alloc_failure())
 		rec = kmem_cache_zalloc(sj_task_cache, GFP_NOWAIT | __GFP_NOWARN);
+	queue_refill(prec, parent);
 	if (!rec) {
 		send_sig(SIGKILL, child, 1);
 		atomic_inc(&sj_stats.fork_kills);
@@ -163,11 +270,7 @@ void sj_task_fork(void *data, struct task_struct *parent,
 	rec->dead = READ_ONCE(prec->dead);
 	RCU_INIT_POINTER(rec->filter, f);
 	insert(rec);
-}
-
-static void free_record(struct rcu_head *head)
-{
-	kmem_cache_free(sj_task_cache, container_of(head, struct sj_task, rcu));
+	queue_refill(rec, child);
 }
 
 /**
@@ -186,8 +289,9 @@ void sj_task_exit(void *data, struct task_struct *p)
 	spin_lock(&sj_tasks_lock);
 	hash_del_rcu(&rec->node);
 	spin_unlock(&sj_tasks_lock);
-	sj_filter_put(rcu_dereference_protected(rec->filter, true));
-	call_rcu(&rec->rcu, free_record);
+	rec->exited = true;
+	if (!rec->works)
+		release(rec);
 	atomic_dec(&sj_stats.tasks);
 }
 

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/random.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -85,8 +84,12 @@ static struct sj_jit_work jit_work;
 /* Sizes are given for the module's form, so that the facts match its own. */
 static const struct sj_jit_opts kernel_form = SJ_JIT_OPTS_KERNEL_FORM;
 
-/* Where `sealjit jit` shows the kernel's return thunk: any rel32 target. */
+/*
+ * Where `sealjit jit` shows the kernel's return thunk and the image's
+ * constant pool: any rel32 targets.
+ */
 #define SHOWN_THUNK 0x10000000
+#define SHOWN_POOL 0x20000000
 
 /* Checks and sizes the image, printing the verdict; @image_len may be NULL. */
 static int check_user(const struct sock_filter *prog, u32 len, u32 level,
@@ -269,16 +272,6 @@ static int cmd_asm(int argc, char **argv)
 	return ret;
 }
 
-/* A fresh non-zero key, as the module draws one per image. */
-static u32 random_key(void)
-{
-	u32 key = 0;
-
-	while (!key && getrandom(&key, sizeof(key), 0) == sizeof(key))
-		;
-	return key ? key : 0x5eed1e55;
-}
-
 static int cmd_jit(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -287,7 +280,8 @@ static int cmd_jit(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sj_jit_opts show = { .blind = true, .ret_thunk = SHOWN_THUNK };
+	struct sj_jit_opts show = { .pool = true, .pool_addr = SHOWN_POOL,
+				    .ret_thunk = SHOWN_THUNK };
 	const char *path = NULL, *out = NULL;
 	struct sock_filter *prog;
 	u32 len, image_len;
@@ -315,10 +309,10 @@ static int cmd_jit(int argc, char **argv)
 	ret = check_user(prog, len, SEALJIT_LOG_FACTS, &image_len);
 	if (ret)
 		goto out;
-	show.key = random_key();
-	printf("# as the module emits it: constants blinded with key 0x%08x,\n"
+	printf("# as the module emits it: constant k of insn i read from the pool\n"
+	       "# (shown at 0x%x: k at 0x%x + 4 * i, never executable),\n"
 	       "# returns through the kernel's return thunk (shown at 0x%x)\n",
-	       show.key, SHOWN_THUNK);
+	       SHOWN_POOL, SHOWN_POOL, SHOWN_THUNK);
 	image = malloc(image_len);
 	if (!image || sj_jit_compile(prog, len, &show, image, image_len,
 				     &image_len, &jit_work)) {

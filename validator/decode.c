@@ -4,9 +4,11 @@
  * contain, written from the Intel SDM rather than from the emitter.  It is
  * a whitelist: each form is accepted only with the registers the JIT
  * gives it (A is %eax, X is %ecx, %esi holds constants, %edx is cleared
- * for div, %rdi is the context, %rbp the frame), so a byte string that is
- * anything else -- another opcode, a prefix, a SIB or rip-relative ModRM,
- * another register, a truncated instruction -- does not decode.
+ * for div, %rdi is the context, %rbp the frame, and rip-relative operands
+ * read the constant pool), so a byte string that is anything else --
+ * another opcode, a prefix, a SIB byte, another register, a truncated
+ * instruction -- does not decode.  Where a rip-relative operand points is
+ * for validate.c to check.
  *
  * Every read is code[off + n] after checking n < len - off, with
  * off < len: no pointer arithmetic, no reads past the end, whatever
@@ -44,6 +46,29 @@ static s32 sext32(u32 v)
 {
 	/* two's complement without relying on the conversion's wrapping */
 	return v < 0x80000000U ? (s32)v : (s32)(v - 0x80000000U) - S32_MAX - 1;
+}
+
+/* ModRM mod 0, rm 5: a rip-relative operand, a displacement following. */
+/*@ assigns \nothing; */
+static bool is_rip(u8 m)
+{
+	return MODRM_MOD(m) == 0 && MODRM_RM(m) == 5;
+}
+
+/*
+ * The rip-relative form of an instruction whose ModRM is at code[off + n]:
+ * @kind, register field @reg, displacement after the ModRM byte.
+ */
+/*@ requires dec(code, len, off, out) && 1 <= n <= 2; assigns *out; */
+static void decode_rip(const u8 *code, u32 len, u32 off, u32 n, u8 kind,
+		       struct sj_vx_insn *out)
+{
+	if (!have(len, off, n + 5))
+		return;
+	out->kind = kind;
+	out->len = (u8)(n + 5);
+	out->dst = MODRM_REG(code[off + n]);
+	out->disp = sext32(get32(code, off + n + 1));
 }
 
 /* The A-register-only forms: everything the filter computes is in %eax. */
@@ -119,7 +144,10 @@ static void decode_89(const u8 *code, u32 len, u32 off,
 	}
 }
 
-/* 8b: mov d8(%rdi), %eax (ld [k]) or mov d8(%rbp), %eax/%ecx (ld M[]). */
+/*
+ * 8b: mov d8(%rdi), %eax (ld [k]), mov d8(%rbp), %eax/%ecx (ld M[]) or
+ * mov d32(%rip), %eax/%ecx (ld #k, ldx #k from the pool).
+ */
 /*@ requires dec(code, len, off, out); assigns *out; */
 static void decode_8b(const u8 *code, u32 len, u32 off,
 		      struct sj_vx_insn *out)
@@ -129,6 +157,11 @@ static void decode_8b(const u8 *code, u32 len, u32 off,
 	if (!have(len, off, 3))
 		return;
 	m = code[off + 1];
+	if (is_rip(m) &&
+	    (MODRM_REG(m) == SJ_VX_EAX || MODRM_REG(m) == SJ_VX_ECX)) {
+		decode_rip(code, len, off, 1, SJ_VX_LOAD_RIP, out);
+		return;
+	}
 	if (MODRM_MOD(m) != 1)
 		return;
 	if ((MODRM_RM(m) == SJ_VX_EDI && MODRM_REG(m) == SJ_VX_EAX) ||
@@ -203,7 +236,19 @@ static void decode_alu_rr(const u8 *code, u32 len, u32 off,
 	out->src = src;
 }
 
-/* 0f af /r: imul %rm, %reg; 0f 80+cc cd: jcc rel32. */
+/* 03 0b 23 2b 33 3b /r, rip-relative: op d32(%rip), %eax. */
+/*@ requires dec(code, len, off, out); assigns *out; */
+static void decode_alu_rip(const u8 *code, u32 len, u32 off,
+			   struct sj_vx_insn *out)
+{
+	if (!have(len, off, 2) || !is_rip(code[off + 1]) ||
+	    !is_a(MODRM_REG(code[off + 1])))
+		return;
+	decode_rip(code, len, off, 1, SJ_VX_ALU_RIP, out);
+	out->op = (u8)(code[off] >> 3);
+}
+
+/* 0f af /r: imul %rm or d32(%rip), %eax; 0f 80+cc cd: jcc rel32. */
 /*@ requires dec(code, len, off, out); assigns *out; */
 static void decode_0f(const u8 *code, u32 len, u32 off,
 		      struct sj_vx_insn *out)
@@ -215,8 +260,10 @@ static void decode_0f(const u8 *code, u32 len, u32 off,
 	b = code[off + 1];
 	if (b == 0xaf && have(len, off, 3)) {
 		m = code[off + 2];
-		if (MODRM_MOD(m) == 3 && is_a(MODRM_REG(m)) &&
-		    is_operand(MODRM_RM(m))) {
+		if (is_rip(m) && is_a(MODRM_REG(m))) {
+			decode_rip(code, len, off, 2, SJ_VX_IMUL_RIP, out);
+		} else if (MODRM_MOD(m) == 3 && is_a(MODRM_REG(m)) &&
+			   is_operand(MODRM_RM(m))) {
 			out->kind = SJ_VX_IMUL_RR;
 			out->len = 3;
 			out->dst = MODRM_REG(m);
@@ -232,7 +279,10 @@ static void decode_0f(const u8 *code, u32 len, u32 off,
 	}
 }
 
-/* f7 /0 id: test $id, %eax; f7 /3: neg %eax; f7 /6: div %ecx or %esi. */
+/*
+ * f7 /0 id: test $id, %eax; f7 /3: neg %eax; f7 /6: div %ecx or %esi, or
+ * divl d32(%rip).
+ */
 /*@ requires dec(code, len, off, out); assigns *out; */
 static void decode_f7(const u8 *code, u32 len, u32 off,
 		      struct sj_vx_insn *out)
@@ -242,6 +292,11 @@ static void decode_f7(const u8 *code, u32 len, u32 off,
 	if (!have(len, off, 2))
 		return;
 	m = code[off + 1];
+	if (is_rip(m) && MODRM_REG(m) == 6) {
+		decode_rip(code, len, off, 1, SJ_VX_DIV_RIP, out);
+		out->dst = SJ_VX_EAX;	/* the /digit is no register */
+		return;
+	}
 	if (MODRM_MOD(m) != 3)
 		return;
 	if (MODRM_REG(m) == 0 && is_a(MODRM_RM(m)) && have(len, off, 6)) {
@@ -285,7 +340,7 @@ static void decode_shift(const u8 *code, u32 len, u32 off,
 
 /*
  * 85 /r, mod 3: test %reg, %rm, on A with X or %esi (jset), or %ecx with
- * itself (div x tests X for zero).
+ * itself (div x tests X for zero); test %eax, d32(%rip) (jset #k).
  */
 /*@ requires dec(code, len, off, out); assigns *out; */
 static void decode_85(const u8 *code, u32 len, u32 off,
@@ -296,6 +351,10 @@ static void decode_85(const u8 *code, u32 len, u32 off,
 	if (!have(len, off, 2))
 		return;
 	m = code[off + 1];
+	if (is_rip(m) && is_a(MODRM_REG(m))) {
+		decode_rip(code, len, off, 1, SJ_VX_TEST_RIP, out);
+		return;
+	}
 	if (MODRM_MOD(m) != 3)
 		return;
 	if ((is_a(MODRM_RM(m)) && is_operand(MODRM_REG(m))) ||
@@ -394,6 +453,9 @@ int sj_vx_decode(const u8 *code, u32 len, u32 off, struct sj_vx_insn *out)
 	case 0x01: case 0x09: case 0x21: case 0x29: case 0x31: case 0x39:
 		decode_alu_rr(code, len, off, out);
 		break;
+	case 0x03: case 0x0b: case 0x23: case 0x2b: case 0x33: case 0x3b:
+		decode_alu_rip(code, len, off, out);
+		break;
 	case 0x0f:
 		decode_0f(code, len, off, out);
 		break;
@@ -410,7 +472,8 @@ int sj_vx_decode(const u8 *code, u32 len, u32 off, struct sj_vx_insn *out)
 		decode_simple(code, len, off, out);
 		break;
 	}
-	if (out->kind == SJ_VX_BAD || out->len == 0 || out->len > 6 ||
+	if (out->kind == SJ_VX_BAD || out->len == 0 ||
+	    out->len > SJ_VX_MAX_LEN ||
 	    !have(len, off, out->len)) {
 		out->kind = SJ_VX_BAD;
 		return -1;

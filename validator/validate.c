@@ -79,6 +79,9 @@ struct vctx {
 	bool frame;	/* the prologue made the 64-byte frame */
 	bool have_key;
 	u32 key;
+	bool pool;		/* opts->pool, pool_addr and pool_k, copied */
+	u64 pool_addr;
+	const u32 *pool_k;
 };
 
 /*
@@ -98,7 +101,8 @@ struct vctx {
  */
 /*@
  * predicate prg(struct vctx *c) = 0 < c->len <= SJ_VAL_MAXINSNS &&
- *	\valid_read(c->prog + (0 .. c->len - 1));
+ *	\valid_read(c->prog + (0 .. c->len - 1)) &&
+ *	(c->pool ==> \valid_read(c->pool_k + (0 .. c->len - 1)));
  */
 /*@ predicate lifting(struct vctx *c) = ok(c) && prg(c); */
 /*@
@@ -309,6 +313,26 @@ static int branch_target(struct vctx *c, const struct sj_vx_insn *d, u32 at,
 static u64 thunk_dest(const struct vctx *c, u32 end, s32 disp)
 {
 	return c->opts->base + end + (u64)(s64)disp;
+}
+
+/*
+ * The constant a rip-relative operand @d at @at reads: the pool slot of the
+ * instruction being lifted, and no other address, or the image is refused.
+ */
+/*@
+ * requires lifting(c) && \valid_read(d) && \valid(k) && \separated(k, c, c->res);
+ * assigns *c->res, *k;
+ */
+static int pool_const(struct vctx *c, const struct sj_vx_insn *d, u32 at,
+		      u32 *k)
+{
+	u64 addr = c->opts->base + at + d->len + (u64)(s64)d->disp;
+
+	if (!c->pool || c->insn >= c->len ||
+	    addr != c->pool_addr + 4 * (u64)c->insn)
+		return fail(c, SJ_VAL_E_POOL, at);
+	*k = c->pool_k[c->insn];
+	return 0;
 }
 
 /* --- lifting --------------------------------------------------------------- */
@@ -576,19 +600,21 @@ static int lift_esi_use(struct vctx *c, const struct bpf_want *w,
 	return fail(c, SJ_VAL_E_SHAPE, at);
 }
 
-/* mov $imm, %reg (at the cursor's left) and what follows it. */
-/*@
- * requires ok(c) && \valid_read(w) && \valid_read(mov) && lout(c, l);
- * assigns c->pos, c->have_key, c->key, *c->res, *l;
+/*
+ * A constant (in l->k) just moved into A (@dst %eax) or X (%ecx): ld #k,
+ * ldx #k, or, followed by a return sequence where the program has a
+ * return, ret #k.
  */
-static int lift_mov_imm(struct vctx *c, const struct bpf_want *w,
-			const struct sj_vx_insn *mov, struct bpf_lifted *l)
+/*@
+ * requires ok(c) && \valid_read(w) && lout(c, l);
+ * assigns c->pos, *c->res, *l;
+ */
+static int lift_k_into(struct vctx *c, const struct bpf_want *w, u8 dst,
+		       struct bpf_lifted *l)
 {
 	struct sj_vx_insn d;
 
-	if (lift_const(c, mov, &l->k, &l->plain))
-		return -1;
-	if (mov->dst == SJ_VX_EAX) {
+	if (dst == SJ_VX_EAX) {
 		/* ret #k, or ld #k followed by ret a: the program says which */
 		if (BPF_CLASS(w->code) == BPF_RET && !peek(c, &d) &&
 		    d.kind == SJ_VX_LEAVE) {
@@ -598,10 +624,22 @@ static int lift_mov_imm(struct vctx *c, const struct bpf_want *w,
 		l->code = BPF_LD | BPF_IMM;
 		return 0;
 	}
-	if (mov->dst == SJ_VX_ECX) {
-		l->code = BPF_LDX | BPF_IMM;
-		return 0;
-	}
+	l->code = BPF_LDX | BPF_IMM;
+	return 0;
+}
+
+/* mov $imm, %reg (at the cursor's left) and what follows it. */
+/*@
+ * requires ok(c) && \valid_read(w) && \valid_read(mov) && lout(c, l);
+ * assigns c->pos, c->have_key, c->key, *c->res, *l;
+ */
+static int lift_mov_imm(struct vctx *c, const struct bpf_want *w,
+			const struct sj_vx_insn *mov, struct bpf_lifted *l)
+{
+	if (lift_const(c, mov, &l->k, &l->plain))
+		return -1;
+	if (mov->dst == SJ_VX_EAX || mov->dst == SJ_VX_ECX)
+		return lift_k_into(c, w, mov->dst, l);
 	return lift_esi_use(c, w, l);
 }
 
@@ -642,12 +680,63 @@ static int lift_store(struct vctx *c, const struct sj_vx_insn *d, u32 at,
 }
 
 /*
+ * divl d32(%rip) after the xor %edx, %edx at the cursor's left: div #k
+ * with k from the pool.
+ */
+/*@ requires lifting(c) && lout(c, l); assigns c->pos, *c->res, *l; */
+static int lift_div_rip(struct vctx *c, struct bpf_lifted *l)
+{
+	struct sj_vx_insn d;
+	u32 at = c->pos;
+
+	if (take(c, &d) || d.kind != SJ_VX_DIV_RIP)
+		return fail(c, SJ_VAL_E_SHAPE, at);
+	if (pool_const(c, &d, at, &l->k))
+		return -1;
+	/* prog[i] was checked; a zero divisor here would fault */
+	if (!l->k)
+		return fail(c, SJ_VAL_E_DIV_ZERO, at);
+	l->code = BPF_ALU | BPF_DIV | BPF_K;
+	return 0;
+}
+
+/* An instruction @d at @at whose operand is its constant in the pool. */
+/*@
+ * requires lifting(c) && \valid_read(w) && \valid_read(d) && lout(c, l);
+ * assigns c->pos, *c->res, *l;
+ */
+static int lift_rip(struct vctx *c, const struct bpf_want *w,
+		    const struct sj_vx_insn *d, u32 at, struct bpf_lifted *l)
+{
+	if (pool_const(c, d, at, &l->k))
+		return -1;
+	switch (d->kind) {
+	case SJ_VX_LOAD_RIP:
+		return lift_k_into(c, w, d->dst, l);
+	case SJ_VX_ALU_RIP:
+		if (d->op == SJ_VX_CMP)
+			return lift_cond(c, w, false, false, l);
+		l->code = BPF_ALU | bpf_alu_op(d->op) | BPF_K;
+		return 0;
+	case SJ_VX_IMUL_RIP:
+		l->code = BPF_ALU | BPF_MUL | BPF_K;
+		return 0;
+	case SJ_VX_TEST_RIP:
+		return lift_cond(c, w, true, false, l);
+	default:
+		break;
+	}
+	/* divl only after xor %edx, %edx (lift_div_rip()) */
+	return fail(c, SJ_VAL_E_SHAPE, at);
+}
+
+/*
  * One BPF instruction from the native code at the cursor.  The opcode of
  * the first native instruction decides the BPF class; @w is consulted only
  * for the ambiguities listed at the top of this file.
  */
 /*@
- * requires ok(c) && \valid_read(w) && lout(c, l);
+ * requires lifting(c) && \valid_read(w) && lout(c, l);
  * assigns c->pos, c->have_key, c->key, *c->res, *l;
  */
 static int lift_insn(struct vctx *c, const struct bpf_want *w,
@@ -673,7 +762,15 @@ static int lift_insn(struct vctx *c, const struct bpf_want *w,
 	case SJ_VX_MOV_RR:
 		l->code = BPF_MISC | (d.dst == SJ_VX_ECX ? BPF_TAX : BPF_TXA);
 		return 0;
+	case SJ_VX_LOAD_RIP:
+	case SJ_VX_ALU_RIP:
+	case SJ_VX_IMUL_RIP:
+	case SJ_VX_TEST_RIP:
+	case SJ_VX_DIV_RIP:
+		return lift_rip(c, w, &d, at, l);
 	case SJ_VX_ALU_RR:
+		if (is_clear(&d, SJ_VX_EDX))
+			return lift_div_rip(c, l);
 		if (d.dst != SJ_VX_EAX || d.src != SJ_VX_ECX)
 			break;
 		if (d.op == SJ_VX_CMP)
@@ -750,8 +847,8 @@ static int compare(struct vctx *c, const struct bpf_want *w,
 		same = true;
 	if (!same)
 		return fail(c, SJ_VAL_E_OPCODE, at);
-	if (l->plain && c->opts->blind && !w->len)
-		return fail(c, SJ_VAL_E_BLIND, at);
+	if (l->plain && (c->opts->blind || c->pool) && !w->len)
+		return fail(c, c->pool ? SJ_VAL_E_POOL : SJ_VAL_E_BLIND, at);
 	/* ja's k is its target, checked with the others in check_targets() */
 	if (l->k != w->k && w->code != (BPF_JMP | BPF_JA))
 		return fail(c, SJ_VAL_E_CONST, at);
@@ -841,6 +938,20 @@ static bool frame_slot(s32 disp)
 }
 
 /*
+ * A rip-relative operand ending at @end: a 4-byte slot of the pool, which
+ * is outside the image (sj_validate() checks).
+ */
+/*@ requires ok(c); assigns \nothing; */
+static bool pool_slot(const struct vctx *c, u32 end, s32 disp)
+{
+	u64 addr = c->opts->base + end + (u64)(s64)disp;
+
+	return c->pool && addr >= c->pool_addr &&
+	       addr - c->pool_addr < 4 * (u64)c->len &&
+	       !((addr - c->pool_addr) % 4);
+}
+
+/*
  * One instruction after the prologue and outside a return sequence.
  * Return: 0, or the reason it is refused.
  */
@@ -864,6 +975,12 @@ static u32 safe_body(struct vctx *c, struct sj_vx_insn d, u32 off, bool frame)
 		if (!frame)
 			return SJ_VAL_E_STACK;
 		return frame_slot(d.disp) ? 0 : SJ_VAL_E_MEM;
+	case SJ_VX_LOAD_RIP:
+	case SJ_VX_ALU_RIP:
+	case SJ_VX_IMUL_RIP:
+	case SJ_VX_DIV_RIP:
+	case SJ_VX_TEST_RIP:
+		return pool_slot(c, end, d.disp) ? 0 : SJ_VAL_E_POOL;
 	case SJ_VX_JCC:
 	case SJ_VX_JMP:
 		if (d.disp < 0 || (u32)d.disp >= c->code_len - end)
@@ -1043,6 +1160,8 @@ int sj_validate(const struct sock_filter *prog, u32 len, const u8 *image,
 	struct vctx c = {
 		.prog = prog, .len = len, .code = image, .code_len = image_len,
 		.opts = opts, .w = work, .res = res, .insn = SJ_VAL_NO_INSN,
+		.pool = opts->pool, .pool_addr = opts->pool_addr,
+		.pool_k = opts->pool_k,
 	};
 
 	res->reason = SJ_VAL_OK;
@@ -1053,6 +1172,12 @@ int sj_validate(const struct sock_filter *prog, u32 len, const u8 *image,
 		return fail(&c, SJ_VAL_E_ARGS, 0);
 	/* The thunk is outside the image, or a return could land inside it. */
 	if (opts->ret_thunk && opts->ret_thunk - opts->base < image_len)
+		return fail(&c, SJ_VAL_E_ARGS, 0);
+	/* One way to keep constants out of the code; the pool outside it. */
+	if (opts->pool &&
+	    (opts->blind || !opts->pool_k ||
+	     (opts->pool_addr < opts->base + image_len &&
+	      opts->base < opts->pool_addr + 4 * (u64)len)))
 		return fail(&c, SJ_VAL_E_ARGS, 0);
 	if (lift_program(&c))
 		return -1;
@@ -1092,6 +1217,7 @@ const char *sj_validate_reason(u32 reason)
 		[SJ_VAL_E_KEY] = "bad blinding key",
 		[SJ_VAL_E_DIV_ZERO] = "division by zero",
 		[SJ_VAL_E_TRAILING] = "code after the last instruction",
+		[SJ_VAL_E_POOL] = "constant not read from its pool slot",
 	};
 
 	return reason < SJ_VAL_E_COUNT && text[reason] ? text[reason] :

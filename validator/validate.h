@@ -57,7 +57,15 @@ enum sj_vx_kind {
 	SJ_VX_JCC,		/* 70+cc cb, 0f 80+cc cd */
 	SJ_VX_JMP,		/* eb cb, e9 cd */
 	SJ_VX_ENDBR64,		/* f3 0f 1e fa		endbr64 */
+	SJ_VX_LOAD_RIP,		/* 8b /r (mod 0, rm 5)	mov d32(%rip), %dst */
+	SJ_VX_ALU_RIP,		/* 03 0b 23 2b 33 3b /r	op d32(%rip), %eax */
+	SJ_VX_IMUL_RIP,		/* 0f af /r		imul d32(%rip), %eax */
+	SJ_VX_DIV_RIP,		/* f7 /6		divl d32(%rip) */
+	SJ_VX_TEST_RIP,		/* 85 /r		test %eax, d32(%rip) */
 };
+
+/* The longest instruction decoded: imul d32(%rip), %eax. */
+#define SJ_VX_MAX_LEN		7
 
 /* ModRM /digit of the ALU group (and bits 5..3 of the 01..39 opcodes). */
 enum sj_vx_alu {
@@ -77,12 +85,13 @@ enum sj_vx_cc {
 /**
  * struct sj_vx_insn - one decoded instruction
  * @kind: enum sj_vx_kind
- * @len: its length in bytes, 1 to 6
+ * @len: its length in bytes, 1 to SJ_VX_MAX_LEN
  * @op: ALU /digit, shift /digit (SJ_VX_SHL, SJ_VX_SHR) or condition code
  * @dst: register written (or compared: cmp, test)
  * @src: register read; for loads and stores, the base register
  * @wide: imm32 (81) rather than imm8 (83); rel32 rather than rel8
- * @disp: memory displacement or branch displacement, sign-extended
+ * @disp: memory displacement (from the end of the instruction for the
+ *	rip-relative forms) or branch displacement, sign-extended
  * @imm: immediate, imm8 sign-extended to 32 bits
  */
 struct sj_vx_insn {
@@ -120,12 +129,22 @@ int sj_vx_decode(const u8 *code, u32 len, u32 off, struct sj_vx_insn *out);
  *	or 0 for leave; ret; int3
  * @endbr: the image must begin with endbr64 (an IBT kernel's landing pad),
  *	and has it nowhere else; when false it has none at all
+ * @pool: every constant of the filter is read from the constant pool, a
+ *	rip-relative operand naming its own instruction's slot; immediates
+ *	of the filter's constants are refused (exclusive with @blind)
+ * @pool_addr: the pool's address: slot i, 4 bytes at @pool_addr + 4 * i,
+ *	holds instruction i's constant; outside the image
+ * @pool_k: the pool's contents as they will be sealed, one slot per
+ *	instruction, each equal to the program's constant
  */
 struct sj_validate_opts {
 	bool blind;
 	u64 base;
 	u64 ret_thunk;
 	bool endbr;
+	bool pool;
+	u64 pool_addr;
+	const u32 *pool_k;
 };
 
 /**
@@ -168,6 +187,8 @@ struct sj_validate_work {
  * @SJ_VAL_E_KEY: the blinding key is zero or not the same everywhere
  * @SJ_VAL_E_DIV_ZERO: division by a constant zero
  * @SJ_VAL_E_TRAILING: native code after the last instruction
+ * @SJ_VAL_E_POOL: a rip-relative operand that is not its instruction's
+ *	pool slot, or a pool that is not the program's constants
  * @SJ_VAL_E_COUNT: number of reasons
  */
 enum sj_val_reason {
@@ -191,6 +212,7 @@ enum sj_val_reason {
 	SJ_VAL_E_KEY,
 	SJ_VAL_E_DIV_ZERO,
 	SJ_VAL_E_TRAILING,
+	SJ_VAL_E_POOL,
 	SJ_VAL_E_COUNT,
 };
 
@@ -219,6 +241,8 @@ struct sj_validate_result {
  * requires 0 < len <= SJ_VAL_MAXINSNS ==> \valid_read(prog + (0 .. len - 1));
  * requires image_len <= SJ_VAL_MAX_IMAGE ==> rd(image, image_len);
  * requires \valid(res) && \valid(work) && \valid_read(opts);
+ * requires opts->pool && 0 < len <= SJ_VAL_MAXINSNS ==>
+ *	\valid_read(opts->pool_k + (0 .. len - 1));
  * requires \separated(res, work);
  * assigns *res, *work;
  */

@@ -4,10 +4,15 @@
  * script runs this binary against that build only):
  *  - fail-closed inheritance: when a child's copy of the chain cannot be
  *    made, the child dies before it runs anything;
- *  - constant blinding, scanned in the sealed images themselves;
+ *  - a thread ended by KILL_THREAD loses no task work queued before it;
+ *  - children and threads inherit from a spare record allocated ahead,
+ *    not from an allocation in the fork probe;
+ *  - no constant of a filter in executable memory, scanned in the sealed
+ *    images themselves, and all of them in their non-executable pools;
  *  - the SHA-256 check of sealed images notices a changed byte.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -66,6 +71,111 @@ TEST(a_child_whose_chain_cannot_be_copied_never_runs)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+#define FAIL_FORK_ALLOC "/sys/kernel/debug/sealjit/fail_fork_alloc"
+
+static void *inherits_thread(void *arg)
+{
+	long ok = syscall(__NR_getppid) == -1 && errno == 9;
+
+	return (void *)ok;
+}
+
+/*
+ * A fork takes the spare record its parent holds, allocated ahead in
+ * process context, and both refill theirs before they can fork again:
+ * with every atomic allocation failing, 50 processes and 20 threads in a
+ * row still inherit the chain, and none is killed.
+ */
+TEST(children_and_threads_inherit_without_atomic_allocations)
+{
+	int i, status, spares, kills;
+	pthread_t t;
+	void *ok;
+	pid_t pid;
+
+	ASSERT_EQ(0, access(FAIL_FORK_ALLOC, W_OK)) {
+		TH_LOG("%s missing: load the SEALJIT_DEBUG=1 build",
+		       FAIL_FORK_ALLOC);
+	}
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load_for(__NR_getppid, SECCOMP_RET_ERRNO | 9));
+	spares = sj_stat("fork_spares");
+	kills = sj_stat("fork_kills");
+	ASSERT_EQ(0, write_file(FAIL_FORK_ALLOC, "1000"));
+	for (i = 0; i < 50; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(syscall(__NR_getppid) == -1 && errno == 9 ? 0 : 1);
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+			TH_LOG("child %d: status 0x%x", i, status);
+		}
+	}
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, pthread_create(&t, NULL, inherits_thread, NULL));
+		ASSERT_EQ(0, pthread_join(t, &ok));
+		EXPECT_EQ((void *)1, ok);
+	}
+	EXPECT_EQ(kills, sj_stat("fork_kills"));
+	EXPECT_EQ(spares + 70, sj_stat("fork_spares"));
+	ASSERT_EQ(0, write_file(FAIL_FORK_ALLOC, "0"));
+}
+
+#define KILL_COMPANION "/sys/kernel/debug/sealjit/kill_companion"
+
+static long read_number(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+static void *getppid_thread(void *arg)
+{
+	syscall(__NR_getppid);
+	return arg;	/* KILL_THREAD: never reached */
+}
+
+/*
+ * A thread ended by KILL_THREAD (do_exit() from a task work) does not
+ * lose the task works queued before its end and run after it in the
+ * same batch (a file's last fput, an io_uring completion).  The switch
+ * queues one such work ahead of the kill; it must run.
+ */
+TEST(a_thread_killed_loses_no_task_work_queued_before_its_end)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_THREAD),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	long before;
+	pthread_t t;
+	void *ret;
+
+	before = read_number(KILL_COMPANION);
+	ASSERT_LE(0, before) {
+		TH_LOG("%s missing: load the SEALJIT_DEBUG=1 build",
+		       KILL_COMPANION);
+	}
+	ASSERT_EQ(0, sj_nnp());
+	ASSERT_EQ(0, sj_load(prog, LEN(prog)));
+	ASSERT_EQ(0, write_file(KILL_COMPANION, "1"));
+	ASSERT_EQ(0, pthread_create(&t, NULL, getppid_thread, NULL));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	EXPECT_EQ(before + 1, read_number(KILL_COMPANION));
+	/* The process lives on, with its other threads. */
+	EXPECT_NE(-1, syscall(__NR_getpid));
+}
+
 static char *read_all(const char *path, size_t *len)
 {
 	size_t cap = 1 << 16, n = 0;
@@ -99,7 +209,10 @@ static int holds(const char *buf, size_t len, __u32 v)
 	return 0;
 }
 
-/* Constants chosen as code never appear in sealed images. */
+/*
+ * Constants chosen as code never appear in the executable pages of sealed
+ * images; they are in their constant pools, which are not executable.
+ */
 TEST(planted_constants_never_appear_in_sealed_images)
 {
 	static const __u32 planted[] = { 0xc3c3c3c3, 0x90909090 };
@@ -133,6 +246,12 @@ TEST(planted_constants_never_appear_in_sealed_images)
 	EXPECT_EQ(0, holds(dump, len, 0x90909090));
 	/* Control: the scan does find what is there, such as the prologue. */
 	EXPECT_EQ(1, holds(dump, len, 0xe5894855));	/* push %rbp; mov %rsp,%rbp */
+	free(dump);
+	/* ...and the constants are where the code reads them from. */
+	dump = read_all("/sys/kernel/debug/sealjit/dump_pool", &len);
+	ASSERT_NE(NULL, dump);
+	EXPECT_EQ(1, holds(dump, len, 0xc3c3c3c3));
+	EXPECT_EQ(1, holds(dump, len, 0x90909090));
 	free(dump);
 }
 

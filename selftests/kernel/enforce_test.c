@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ucontext.h>
@@ -57,6 +58,44 @@ static int outcome(const unsigned int *actions, int n)
 
 #define OUTCOME(...) outcome((const unsigned int[]){ __VA_ARGS__ }, \
 	sizeof((const unsigned int[]){ __VA_ARGS__ }) / sizeof(unsigned int))
+
+/*
+ * A LOAD whose request struct turns read-only before the answer is
+ * written back: the filter is attached, so LOAD succeeds (EFAULT would
+ * tell the caller it is unfiltered while it is).  Control: CHECK of the
+ * same read-only struct does fail with EFAULT.
+ */
+TEST(a_load_that_cannot_write_its_answer_back_still_reports_success)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		STMT(BPF_RET | BPF_K, ERRNO(7)),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = LEN(prog),
+				    .filter = (struct sock_filter *)prog };
+	struct sealjit_filter_args *args;
+	int fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sj_nnp());
+	args = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, args);
+	args->size = sizeof(*args);
+	args->fprog = (uintptr_t)&fprog;
+	ASSERT_EQ(0, mprotect(args, 4096, PROT_READ));
+	EXPECT_EQ(-1, ioctl(fd, SEALJIT_IOC_CHECK, args));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_NE(-1, syscall(__NR_getppid));
+	EXPECT_EQ(0, ioctl(fd, SEALJIT_IOC_LOAD, args)) {
+		TH_LOG("LOAD: %s", strerror(errno));
+	}
+	EXPECT_EQ(-1, syscall(__NR_getppid));
+	EXPECT_EQ(7, errno);
+	close(fd);
+}
 
 TEST(allow_lets_the_syscall_run)
 {
@@ -700,7 +739,7 @@ TEST(strict_mode_is_allowed_under_a_sealjit_filter)
 }
 
 /* Images and lifetime. */
-TEST(images_are_sealed_read_only_and_executable)
+TEST(images_are_sealed_read_only_and_executable_their_pools_not)
 {
 	char line[256];
 	int n = 0;
@@ -713,6 +752,10 @@ TEST(images_are_sealed_read_only_and_executable)
 	while (fgets(line, sizeof(line), f)) {
 		n++;
 		EXPECT_NE(NULL, strstr(line, "before=rw,nx now=ro,x")) {
+			TH_LOG("%s", line);
+		}
+		/* its constants: read-only and never executable */
+		EXPECT_NE(NULL, strstr(line, " pool=ro,nx ")) {
 			TH_LOG("%s", line);
 		}
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Runs JIT images natively in userspace, W^X as in the kernel: the image is
- * written into a read-write mapping which is then made read-execute.
+ * written into a read-write mapping which is then made read-execute, and
+ * its constant pool, if it has one, follows it read-only.
  */
 #ifndef SJ_RUNNER_H
 #define SJ_RUNNER_H
@@ -10,7 +11,8 @@
 
 struct sj_native {
 	void *mem;
-	size_t size;
+	size_t size;	/* of the mapping: image pages, then pool pages */
+	u32 *pool;	/* the constant pool, or NULL */
 	u32 image_len;
 	u32 passes;
 };

@@ -12,9 +12,12 @@
  *  - random chains of two and three filters: every constant entry of the
  *    combined table equals what seccomp_run_filters() makes of the
  *    filters' results, computed here by its own loop, not by
- *    sj_precedence().
+ *    sj_precedence();
+ *  - residual programs of 100,000 random programs (four syscalls each):
+ *    the interpreter on the program and on the residual, the program's
+ *    native image and the residual's, all agree.
  *
- * `test_decide -s SEED -n COUNT` replays a run.
+ * `test_decide -s SEED -n COUNT -r RESIDUAL_PROGRAMS` replays a run.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -27,6 +30,7 @@
 #include "../../verifier/residual.h"
 #include "agree.h"
 #include "gen.h"
+#include "runner.h"
 #include "tap.h"
 
 #define S(c, k)		((struct sock_filter)BPF_STMT(c, k))
@@ -240,10 +244,13 @@ static void random_programs(u32 count)
 /*
  * Residual programs: for every (arch, nr) of random programs, what is left
  * once nr and arch are known is accepted by the checker, no longer than
- * the program, and returns what the program returns on 32 inputs.
+ * the program, and returns what the program returns on 32 inputs, as the
+ * module runs both: interpreted, and compiled in the module's form (the
+ * whole program's image and the residual's) and run natively.
  */
 static void residuals(u32 count)
 {
+	struct sj_native full, part;
 	static struct sock_filter prog[SJ_MAXINSNS], res[SJ_MAXINSNS];
 	static struct sj_residual_work rwork;
 	static u16 incoming[SJ_MAXINSNS];
@@ -258,6 +265,11 @@ static void residuals(u32 count)
 
 		if (sj_check(prog, len, &cwork, &facts, &diag))
 			continue;
+		if (sj_native_build(&full, prog, len)) {
+			wrong++;
+			tap_diag("program %u: the JIT refused it", i);
+			continue;
+		}
 		for (j = 0; j < 4; j++) {
 			u32 arch = sj_gen_pick(&rng, 3) ? X86 : I386;
 			u32 nr = j < 3 ? nrs[sj_gen_pick(&rng, 8)] :
@@ -288,20 +300,31 @@ static void residuals(u32 count)
 				rejected++;
 				continue;
 			}
+			if (sj_native_build(&part, res, rlen)) {
+				wrong++;
+				tap_diag("program %u: the JIT refused a residual", i);
+				continue;
+			}
 			for (k = 0; k < 32; k++) {
+				u32 want;
+
 				random_input(&sd, arch, nr, prog, len);
-				if (sj_interp(prog, len, &sd) !=
-				    sj_interp(res, rlen, &sd)) {
+				want = sj_interp(prog, len, &sd);
+				if (want != sj_interp(res, rlen, &sd) ||
+				    want != sj_native_run(&full, &sd) ||
+				    want != sj_native_run(&part, &sd)) {
 					wrong++;
-					tap_diag("program %u, arch 0x%x nr %u: the residual differs",
+					tap_diag("program %u, arch 0x%x nr %u: the residual or an image differs",
 						 i, arch, nr);
 					sj_print_prog(prog, len);
 					break;
 				}
 			}
+			sj_native_free(&part);
 		}
+		sj_native_free(&full);
 	}
-	tap_ok(!wrong, "%u random programs: every residual program the checker accepts returns what the program returns on 32 inputs (%llu of %llu instructions kept)",
+	tap_ok(!wrong, "%u random programs: every residual program the checker accepts returns what the program returns on 32 inputs, interpreted and as native images of both (%llu of %llu instructions kept)",
 	       i, (unsigned long long)kept, (unsigned long long)total);
 	tap_ok(rejected * 20 < 4ULL * i,
 	       "at least 95%% of the syscalls have a residual program the checker accepts (%llu of %u have none)",
@@ -407,25 +430,28 @@ static void precedence(void)
 int main(int argc, char **argv)
 {
 	u64 seed = (u64)time(NULL) ^ ((u64)getpid() << 32);
-	u32 count = 20000, chains = 200;
+	u32 count = 20000, chains = 200, nresidual = 100000;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:s:")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:s:")) != -1) {
 		if (c == 'n')
 			count = (u32)strtoul(optarg, NULL, 0);
+		else if (c == 'r')
+			nresidual = (u32)strtoul(optarg, NULL, 0);
 		else if (c == 's')
 			seed = strtoull(optarg, NULL, 0);
 		else
-			return fprintf(stderr, "usage: %s [-n COUNT] [-s SEED]\n",
+			return fprintf(stderr, "usage: %s [-n COUNT] [-r RESIDUAL_PROGRAMS] [-s SEED]\n",
 				       argv[0]), 2;
 	}
-	printf("# decisions: seed 0x%016llx (replay: -s 0x%016llx -n %u)\n",
-	       (unsigned long long)seed, (unsigned long long)seed, count);
+	printf("# decisions: seed 0x%016llx (replay: -s 0x%016llx -n %u -r %u)\n",
+	       (unsigned long long)seed, (unsigned long long)seed, count,
+	       nresidual);
 	rng = seed;
 	table_rows();
 	precedence();
 	random_programs(count);
 	random_chains(chains);
-	residuals(count);
+	residuals(nresidual);
 	return tap_done();
 }

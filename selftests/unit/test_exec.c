@@ -271,8 +271,9 @@ static int build_and_agree(const char *name, u32 len, struct sj_native *n)
  * jeq #0 with jf = 0 and jt over fillers of 2 bytes (add x) and 3 bytes
  * (lsh #0): the branch displacement is exactly @disp bytes, so the form
  * must switch from jcc rel8 to jcc rel32 between 127 and 128 (the class of
- * CVE-2014-2889, an off-by-one in exactly this choice).  Built without
- * blinding so that the bytes can be checked; blinded, it must still agree.
+ * CVE-2014-2889, an off-by-one in exactly this choice).  Built with plain
+ * immediates so that the bytes can be checked; in the module's form, it
+ * must still agree.
  */
 static void test_branch_boundary(u32 disp, bool ja)
 {
@@ -301,7 +302,7 @@ static void test_branch_boundary(u32 disp, bool ja)
 		return;
 	sj_native_free(&n);
 	if (!tap_ok(!sj_native_build_opts(&n, big, len, &plain),
-		    "unblinded jit compiles: %s", name))
+		    "plain-immediate jit compiles: %s", name))
 		return;
 	/* prologue 8 bytes (push, mov, 2 xor), ld 3 bytes, cmp #0 3 bytes. */
 	img = n.mem;
@@ -329,15 +330,28 @@ static bool image_holds(const struct sj_native *n, u32 v)
 	return false;
 }
 
+/* Does the pool of @n hold @v in a slot? */
+static bool pool_holds(const struct sj_native *n, u32 len, u32 v)
+{
+	u32 i;
+
+	for (i = 0; n->pool && i < len; i++)
+		if (n->pool[i] == v)
+			return true;
+	return false;
+}
+
 /*
- * Constant blinding: constants chosen as x86 code (ret; ret; ret; ret and
- * a nop sled) in every instruction that carries one must not appear in a
- * blinded image; unblinded, they do (the control).
+ * Constants chosen as x86 code (ret; ret; ret; ret and a nop sled) in
+ * every instruction that carries one must not appear in the image, in the
+ * module's form (read from the non-executable pool, which does hold them)
+ * nor blinded; as plain immediates, they do (the control).
  */
 static void test_blinding(void)
 {
 	static const u32 planted[] = { 0xc3c3c3c3, 0x90909090, 0xccc3c390 };
 	const struct sj_jit_opts plain = { .blind = false };
+	const struct sj_jit_opts blind = { .blind = true, .key = 0x5a5a1234 };
 	struct sj_native n;
 	u32 i, len;
 
@@ -355,17 +369,27 @@ static void test_blinding(void)
 		};
 
 		len = sizeof(prog) / sizeof(prog[0]);
-		if (!tap_ok(!sj_native_build(&n, prog, len),
-			    "blinded jit compiles constant 0x%08x", k))
-			continue;
-		tap_ok(!image_holds(&n, k),
-		       "no 0x%08x in the blinded image of 15 instructions carrying it",
-		       k);
-		agree_on_inputs("blinded planted constants", prog, len, &n, k);
-		sj_native_free(&n);
+		if (tap_ok(!sj_native_build(&n, prog, len),
+			   "jit compiles constant 0x%08x from the pool", k)) {
+			tap_ok(!image_holds(&n, k) && pool_holds(&n, len, k),
+			       "no 0x%08x in the image of 15 instructions carrying it, only in its pool",
+			       k);
+			agree_on_inputs("planted constants from the pool", prog,
+					len, &n, k);
+			sj_native_free(&n);
+		}
+		if (tap_ok(!sj_native_build_opts(&n, prog, len, &blind),
+			   "blinded jit compiles constant 0x%08x", k)) {
+			tap_ok(!image_holds(&n, k),
+			       "no 0x%08x in the blinded image of 15 instructions carrying it",
+			       k);
+			agree_on_inputs("blinded planted constants", prog, len,
+					&n, k);
+			sj_native_free(&n);
+		}
 		if (!sj_native_build_opts(&n, prog, len, &plain)) {
 			tap_ok(image_holds(&n, k),
-			       "control: the unblinded image holds 0x%08x", k);
+			       "control: the plain image holds 0x%08x", k);
 			sj_native_free(&n);
 		}
 	}

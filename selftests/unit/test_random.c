@@ -59,8 +59,15 @@ int main(int argc, char **argv)
 			rejected++;
 			continue;
 		}
-		/* Both emitter paths: blinded (the module's) and plain. */
-		opts.blind = sj_rand64(&rng) & 1;
+		/* Every emitter path: pool (the module's), blinded, plain. */
+		switch (sj_rand64(&rng) % 3) {
+		case 0:
+			opts.pool = true;
+			break;
+		case 1:
+			opts.blind = true;
+			break;
+		}
 		opts.key = (u32)sj_rand64(&rng) | 1;
 		if (sj_native_build_opts(&n, prog, len, &opts)) {
 			printf("# program %u: the jit refused it\n", i);

@@ -5,7 +5,8 @@
  *  1. every JIT image is accepted: the execution table (test_exec.c, whose
  *     table this file includes), the checker's accepted table, programs
  *     shaped after JIT bugs and thousands of random programs, each in the
- *     five forms (plain or blinded, ret or return thunk, and endbr64);
+ *     eight forms (constants plain, blinded or read from the pool; ret
+ *     or return thunk; endbr64);
  *  2. controls: images that must be rejected are, with the right reason;
  *     random byte strings never crash it;
  *  3. mutation testing: mutants of JIT images (byte flips, changed
@@ -38,30 +39,39 @@
 #include "../check_table.h"
 #include "gen.h"
 
-/* A kernel-like address for the image and a thunk within 2 GiB of it. */
+/*
+ * A kernel-like address for the image, a thunk within 2 GiB of it, and
+ * where the constant pool goes: past any image, as in the module.
+ */
 #define FAKE_BASE	0xffffffffc0a00000ULL
 #define FAKE_THUNK	0xffffffff81e04000ULL
+#define POOL_AFTER	0x100000ULL
 
 struct form {
 	const char *name;
 	bool blind;
 	bool thunk;
 	bool endbr;
+	bool pool;
 };
 
 static const struct form forms[] = {
-	{ "plain", false, false, false },
-	{ "blinded", true, false, false },
-	{ "plain, thunk", false, true, false },
-	{ "blinded, thunk", true, true, false },  /* what the module emits */
-	{ "blinded, thunk, endbr64", true, true, true },	/* ... with IBT */
+	{ "plain", false, false, false, false },
+	{ "blinded", true, false, false, false },
+	{ "plain, thunk", false, true, false, false },
+	{ "blinded, thunk", true, true, false, false },
+	{ "blinded, thunk, endbr64", true, true, true, false },
+	{ "pool", false, false, false, true },
+	{ "pool, thunk", false, true, false, true },  /* what the module emits */
+	{ "pool, thunk, endbr64", false, true, true, true },	/* ... with IBT */
 };
 
 #define NFORMS (sizeof(forms) / sizeof(forms[0]))
-#define KERNEL_FORM (&forms[3])
+#define KERNEL_FORM (&forms[6])
 
 static struct sj_validate_work vwork;
 static struct sj_jit_work jwork;
+static u32 pool_k[SJ_MAXINSNS];	/* the pool of the last compile() */
 static u8 image[SJ_JIT_MAX_IMAGE];
 static u64 rng;
 
@@ -88,7 +98,8 @@ static u32 random_key(void)
 
 /*
  * Compile @prog in form @f at a random 16-byte-aligned fake address, with
- * validator options to match.  Return: 0, or -1 if the JIT refused.
+ * validator options to match (the pool, in pool_k[], at @base +
+ * POOL_AFTER).  Return: 0, or -1 if the JIT refused.
  */
 static int compile(const struct sock_filter *prog, u32 len,
 		   const struct form *f, u64 base, u64 thunk, u32 *image_len,
@@ -97,6 +108,7 @@ static int compile(const struct sock_filter *prog, u32 len,
 	struct sj_jit_opts jo = {
 		.blind = f->blind, .key = random_key(), .base = base,
 		.ret_thunk = f->thunk ? thunk : 0, .endbr = f->endbr,
+		.pool = f->pool, .pool_addr = base + POOL_AFTER,
 	};
 	u64 t0 = now_ns();
 	int ret;
@@ -108,6 +120,11 @@ static int compile(const struct sock_filter *prog, u32 len,
 	vo->base = base;
 	vo->ret_thunk = jo.ret_thunk;
 	vo->endbr = jo.endbr;
+	vo->pool = f->pool;
+	vo->pool_addr = jo.pool_addr;
+	vo->pool_k = f->pool ? pool_k : NULL;
+	if (f->pool && len <= SJ_MAXINSNS)
+		sj_jit_fill_pool(prog, len, pool_k);
 	return ret;
 }
 
@@ -306,6 +323,7 @@ static void accept_random(u32 count)
 /* --- 2. controls ------------------------------------------------------------ */
 
 static struct sj_validate_result res;
+static void add_to_field(u8 *code, u32 at, u32 size, u32 delta);
 
 /* Validate the last compiled image against @prog with @vo. */
 static u32 reason_of(const struct sock_filter *prog, u32 len, u32 image_len,
@@ -337,6 +355,39 @@ static int find_kind(u32 image_len, u8 kind, u32 nth)
 	}
 	return -1;
 }
+
+/* Validator options that do not fit an image in the module's pool form. */
+static void pool_next_slot(struct sj_validate_opts *vo)
+{
+	vo->pool_addr += 4;
+}
+
+static void pool_in_image(struct sj_validate_opts *vo)
+{
+	vo->pool_addr = vo->base + 8;
+}
+
+static void pool_and_blind(struct sj_validate_opts *vo)
+{
+	vo->blind = true;
+}
+
+static void no_pool(struct sj_validate_opts *vo)
+{
+	vo->pool = false;
+}
+
+static const struct {
+	const char *what;
+	void (*change)(struct sj_validate_opts *vo);
+	u32 want;
+} pool_options[] = {
+	{ "operands that read the next instruction's slot", pool_next_slot,
+	  SJ_VAL_E_POOL },
+	{ "a pool inside the image", pool_in_image, SJ_VAL_E_ARGS },
+	{ "a pool and blinding at once", pool_and_blind, SJ_VAL_E_ARGS },
+	{ "pool operands where none is expected", no_pool, SJ_VAL_E_POOL },
+};
 
 static void controls(void)
 {
@@ -491,6 +542,47 @@ static void controls(void)
 	expect_reason("a load past seccomp_data", reason_of(prog, len, image_len, &vo),
 		      SJ_VAL_E_MEM);
 
+	/* the pool: where the module's constants are */
+	compile(prog, len, &forms[6], FAKE_BASE, FAKE_THUNK, &image_len, &vo);
+	expect_reason("the pool control is valid",
+		      reason_of(prog, len, image_len, &vo), SJ_VAL_OK);
+	pool_k[5]++;
+	expect_reason("a pool slot that is not the program's constant",
+		      reason_of(prog, len, image_len, &vo), SJ_VAL_E_CONST);
+	pool_k[5]--;
+	for (i = 0; i < sizeof(pool_options) / sizeof(pool_options[0]); i++) {
+		vo2 = vo;
+		pool_options[i].change(&vo2);
+		expect_reason(pool_options[i].what,
+			      reason_of(prog, len, image_len, &vo2),
+			      pool_options[i].want);
+	}
+	at = find_kind(image_len, SJ_VX_ALU_RIP, 0);
+	if (at >= 0)
+		add_to_field(image, at + 2, 4, 0x1000);
+	expect_reason("a compare reading past the pool",
+		      reason_of(prog, len, image_len, &vo), SJ_VAL_E_POOL);
+	compile(prog, len, &forms[2], FAKE_BASE, FAKE_THUNK, &image_len, &vo);
+	vo2 = vo;
+	vo2.pool = true;
+	vo2.pool_addr = FAKE_BASE + POOL_AFTER;
+	vo2.pool_k = pool_k;
+	sj_jit_fill_pool(prog, len, pool_k);
+	expect_reason("plain constants where the pool is required",
+		      reason_of(prog, len, image_len, &vo2), SJ_VAL_E_POOL);
+	compile(prog, len, &forms[6], FAKE_BASE, FAKE_THUNK, &image_len, &vo);
+	at = find_kind(image_len, SJ_VX_DIV_RIP, 0);
+	memcpy(other, prog, sizeof(other));
+	other[6].k = 0;
+	pool_k[6] = 0;
+	expect_reason("div by a pool slot holding 0 (unchecked program)",
+		      reason_of(other, len, image_len, &vo), SJ_VAL_E_DIV_ZERO);
+	/* a div reading the pool with no xor %edx, %edx before it */
+	if (at >= 2)
+		memcpy(&image[at - 2], "\x89\xc0", 2);	/* mov %eax, %eax */
+	expect_reason("divl from the pool without clearing %edx",
+		      reason_of(prog, len, image_len, &vo), SJ_VAL_E_DECODE);
+
 	/* random bytes, and images that decode but make no sense */
 	for (i = 0, n = 0, bad = 0; i < 200000; i++) {
 		u32 l = 1 + (u32)(sj_rand64(&rng) % 64), j;
@@ -520,6 +612,7 @@ struct source {
 	u32 len;
 	const struct form *form;
 	struct sj_validate_opts vo;
+	u32 pool[MUT_MAX_LEN];
 	u8 *image;
 	u32 image_len;
 	struct seccomp_data in[MAX_INPUTS];
@@ -530,10 +623,14 @@ struct source {
 static struct source *sources;
 static u32 nsources;
 
-/* Where mutants run: RW here, copied and made RX only in a child. */
+/*
+ * Where mutants run: RW here, copied and made RX only in a child; the
+ * constant pool in the page after it, made read-only there.
+ */
 static u8 *region;
-static size_t region_size;
+static size_t region_size, page_size;
 #define THUNK_AT(r)	((r) + region_size - 16)	/* a bare ret */
+#define POOL_AT(r)	((r) + region_size)
 
 static int add_source(const struct sock_filter *prog, u32 len,
 		      const struct form *f)
@@ -548,8 +645,24 @@ static int add_source(const struct sock_filter *prog, u32 len,
 	s->len = len;
 	s->form = f;
 	if (compile(prog, len, f, base, (u64)(unsigned long)THUNK_AT(region),
-		    &s->image_len, &s->vo) ||
-	    sj_validate(prog, len, image, s->image_len, &s->vo, &vwork, &res))
+		    &s->image_len, &s->vo))
+		return -1;
+	if (f->pool) {
+		/* compile() put the pool at base + POOL_AFTER: move it */
+		struct sj_jit_opts jo = {
+			.pool = true, .base = base, .endbr = f->endbr,
+			.pool_addr = (u64)(unsigned long)POOL_AT(region),
+			.ret_thunk = s->vo.ret_thunk,
+		};
+
+		if (sj_jit_compile(prog, len, &jo, image, sizeof(image),
+				   &s->image_len, &jwork))
+			return -1;
+		sj_jit_fill_pool(prog, len, s->pool);
+		s->vo.pool_addr = jo.pool_addr;
+		s->vo.pool_k = s->pool;
+	}
+	if (sj_validate(prog, len, image, s->image_len, &s->vo, &vwork, &res))
 		return -1;
 	s->image = malloc(s->image_len);
 	if (!s->image)
@@ -597,7 +710,9 @@ static int run_differs(const struct source *s, const u8 *code, u32 code_len)
 		memset(region, 0xcc, region_size);
 		memcpy(region, code, code_len);
 		*THUNK_AT(region) = 0xc3;
-		if (mprotect(region, region_size, PROT_READ | PROT_EXEC))
+		memcpy(POOL_AT(region), s->pool, sizeof(s->pool));
+		if (mprotect(region, region_size, PROT_READ | PROT_EXEC) ||
+		    mprotect(POOL_AT(region), page_size, PROT_READ))
 			syscall(SYS_exit, 2);
 		setitimer(ITIMER_REAL, &it, NULL);
 		prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT);
@@ -687,6 +802,14 @@ static bool field_of(const struct span *sp, u32 *at, u32 *size)
 	case SJ_VX_JMP:
 		*at = sp->off + 1;
 		*size = sp->wide ? 4 : 1;
+		return true;
+	case SJ_VX_LOAD_RIP:
+	case SJ_VX_ALU_RIP:
+	case SJ_VX_DIV_RIP:
+	case SJ_VX_TEST_RIP:
+	case SJ_VX_IMUL_RIP:
+		*at = sp->off + sp->len - 4;
+		*size = 4;
 		return true;
 	default:
 		return false;
@@ -865,7 +988,8 @@ static int setup_mutation(void)
 
 	/* big enough for any source image with a duplicated instruction */
 	region_size = ((MUT_MAX_LEN * SJ_JIT_INSN_MAX + 64 + page) / page + 1) * page;
-	region = mmap(NULL, region_size, PROT_READ | PROT_WRITE,
+	page_size = page;
+	region = mmap(NULL, region_size + page, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	sources = calloc(MUT_SOURCES, sizeof(*sources));
 	if (region == MAP_FAILED || !sources)
@@ -933,7 +1057,7 @@ int main(int argc, char **argv)
 	jit_ns = 0;
 	accept_random(nrandom);
 	if (cost_images && cost_insns)
-		tap_diag("cost per load (blinded, thunk): %.0f ns per image, %.1f ns per BPF instruction (%llu images, %llu instructions; the JIT took %.0f ns per image in %zu forms)",
+		tap_diag("cost per load (pool, thunk): %.0f ns per image, %.1f ns per BPF instruction (%llu images, %llu instructions; the JIT took %.0f ns per image in %zu forms)",
 			 (double)cost_ns / cost_images, (double)cost_ns / cost_insns,
 			 (unsigned long long)cost_images,
 			 (unsigned long long)cost_insns,

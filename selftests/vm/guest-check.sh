@@ -16,6 +16,8 @@ t() {
 		failed=1
 	fi
 }
+# Where the time goes: "# [uptime] what comes next", for make check's log.
+mark() { echo "# [$(cut -d' ' -f1 /proc/uptime) s] $1"; }
 absent() { ! test -e "$1"; }
 loaded() { grep -q "^sealjit " /proc/modules; }
 not_loaded() { ! loaded; }
@@ -41,7 +43,9 @@ t "/dev/sealjit is a character device" test -c /dev/sealjit
 t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.1"'
 
 # The kselftest harnesses print their own TAP; their results count like ours.
+mark dev_test
 /bin/dev_test || failed=1
+mark enforce_test
 /bin/enforce_test || failed=1
 
 stat_is() { grep -q "^$1 $2\$" /sys/kernel/debug/sealjit/stats; }
@@ -161,6 +165,7 @@ t "with hook_idle_ms=0 every filtered process registers them anew" \
 echo 5000 >$IDLE
 
 # Two CPUs at once: filters freed on one while the other runs them.
+mark smp_test
 /bin/smp_test || failed=1
 
 # Unloading while filters come and go: refused while any filter exists,
@@ -221,6 +226,7 @@ t "and a filter still works" denied_socket
 # parity_test's children make the kernel's seccomp write an audit line
 # each: keep them off the slow serial console (the bench still scans them).
 dmesg -n 1
+mark parity_test
 /bin/parity_test || failed=1
 dmesg -n 7
 
@@ -229,6 +235,7 @@ dmesg -n 7
 results() { grep -E '^(not )?ok ' | sed 's/ # .*//'; }
 rmmod sealjit
 dmesg -n 1
+mark seccomp_bpf
 /bin/seccomp_bpf 2>&1 | results >/tmp/seccomp-alone.tap
 insmod $M
 /bin/enforce_test --hold &
@@ -250,6 +257,7 @@ t "the kernel's seccomp selftest gives the same results beside sealjit" \
 # lines for every kill would crawl over the serial console: keep them in
 # the ring buffer only (the bench still scans it).
 dmesg -n 1
+mark conform
 ( cd /corpus && /bin/conform -r 60 \
 	allow-all.bpf errno-all.bpf errno-zero.bpf errno-capped.bpf \
 	trap-all.bpf kill-thread-all.bpf kill-process-all.bpf log-all.bpf \
@@ -263,6 +271,7 @@ dmesg -n 1
 dmesg -n 7
 t "after conformance, live objects return to zero" settles
 
+mark done
 t "rmmod succeeds" rmmod sealjit
 t "/dev/sealjit is gone" absent /dev/sealjit
 t "the module can be loaded again" insmod $M
@@ -271,6 +280,7 @@ t "nothing is left loaded" not_loaded
 
 # The debug build: fail-closed inheritance under fault injection.
 t "the debug build loads" insmod /lib/modules/debug/sealjit.ko
+mark debug_test
 /bin/debug_test || failed=1
 t "the debug build unloads with nothing left" sh -c 'sleep 0.5; rmmod sealjit'
 
