@@ -30,15 +30,6 @@ DEFINE_HASHTABLE(sj_tasks, SJ_TASK_HASH_BITS);
 static DEFINE_SPINLOCK(sj_tasks_lock);
 static struct kmem_cache *sj_task_cache;
 
-/*
- * do_exit() does not return, and task_work_run() holds the works that
- * came in the same batch after this one only in a local variable: ending
- * the thread while one follows (@cb->next, which task_work_run() has
- * already read) would lose it -- an ____fput() leaking a file, an io_uring
- * completion leaving its exit waiting forever.  So this work goes to the
- * back of the queue until it is the last of its batch; whatever is queued
- * after that, do_exit() runs itself (exit_task_work()).
- */
 static void free_record(struct rcu_head *head)
 {
 	struct sj_task *rec = container_of(head, struct sj_task, rcu);
@@ -71,6 +62,15 @@ static void work_done(struct sj_task *rec)
 		release(rec);
 }
 
+/*
+ * do_exit() does not return, and task_work_run() holds the works that
+ * came in the same batch after this one only in a local variable: ending
+ * the thread while one follows (@cb->next, which task_work_run() has
+ * already read) would lose it -- an ____fput() leaking a file, an io_uring
+ * completion leaving its exit waiting forever.  So this work goes to the
+ * back of the queue until it is the last of its batch; whatever is queued
+ * after that, do_exit() runs itself (exit_task_work()).
+ */
 static void kill_thread_work(struct callback_head *cb)
 {
 	struct sj_task *rec = container_of(cb, struct sj_task, kill_work);
