@@ -80,20 +80,26 @@ static int verify_show(struct seq_file *m, void *v)
 DEFINE_SHOW_ATTRIBUTE(verify);
 
 #ifdef SEALJIT_DEBUG
+/*
+ * The fault-injection switches: each an atomic_t counter of how many more
+ * times to fail, read and written through one attribute (data: the
+ * counter).
+ */
+static int counter_get(void *data, u64 *val)
+{
+	*val = atomic_read((atomic_t *)data);
+	return 0;
+}
+
+static int counter_set(void *data, u64 val)
+{
+	atomic_set((atomic_t *)data, (int)min_t(u64, val, INT_MAX));
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(counter_fops, counter_get, counter_set, "%llu\n");
+
 static atomic_t fail_fork = ATOMIC_INIT(0);
-
-static int fail_fork_get(void *data, u64 *val)
-{
-	*val = atomic_read(&fail_fork);
-	return 0;
-}
-
-static int fail_fork_set(void *data, u64 val)
-{
-	atomic_set(&fail_fork, (int)min_t(u64, val, INT_MAX));
-	return 0;
-}
-DEFINE_DEBUGFS_ATTRIBUTE(fail_fork_fops, fail_fork_get, fail_fork_set, "%llu\n");
+static atomic_t fail_fork_alloc = ATOMIC_INIT(0);
 
 /*
  * Fault injection: true while the debugfs counter is above zero.  A fork
@@ -105,26 +111,10 @@ bool sj_inject_fork_failure(void)
 }
 
 /* Fault injection: a fork's atomic allocation fails (spares still work). */
-static atomic_t fail_fork_alloc = ATOMIC_INIT(0);
-
 bool sj_inject_fork_alloc_failure(void)
 {
 	return atomic_add_unless(&fail_fork_alloc, -1, 0);
 }
-
-static int fail_fork_alloc_get(void *data, u64 *val)
-{
-	*val = atomic_read(&fail_fork_alloc);
-	return 0;
-}
-
-static int fail_fork_alloc_set(void *data, u64 val)
-{
-	atomic_set(&fail_fork_alloc, (int)min_t(u64, val, INT_MAX));
-	return 0;
-}
-DEFINE_DEBUGFS_ATTRIBUTE(fail_fork_alloc_fops, fail_fork_alloc_get,
-			 fail_fork_alloc_set, "%llu\n");
 
 /*
  * Fault injection for KILL_THREAD: while armed, a thread about to be
@@ -198,12 +188,12 @@ DEFINE_SHOW_ATTRIBUTE(dump_pool);
 
 static void create_debug_files(void)
 {
-	debugfs_create_file_unsafe("fail_fork", 0600, sj_dir, NULL,
-				   &fail_fork_fops);
+	debugfs_create_file_unsafe("fail_fork", 0600, sj_dir, &fail_fork,
+				   &counter_fops);
 	debugfs_create_file_unsafe("kill_companion", 0600, sj_dir, NULL,
 				   &kill_companion_fops);
-	debugfs_create_file_unsafe("fail_fork_alloc", 0600, sj_dir, NULL,
-				   &fail_fork_alloc_fops);
+	debugfs_create_file_unsafe("fail_fork_alloc", 0600, sj_dir,
+				   &fail_fork_alloc, &counter_fops);
 	debugfs_create_file("tamper", 0200, sj_dir, NULL, &tamper_fops);
 	debugfs_create_file("dump", 0400, sj_dir, NULL, &dump_fops);
 	debugfs_create_file("dump_pool", 0400, sj_dir, NULL, &dump_pool_fops);

@@ -104,14 +104,15 @@ static int check_filter(struct sealjit_filter_args *args)
 
 /*
  * CHECK and LOAD: the same request; a rejected filter still says why.  A
- * filter LOAD attached stays attached, so LOAD then succeeds even if its
- * output members cannot be written back (the struct made read-only or
- * unmapped meanwhile): EFAULT would make the caller believe it is not
- * filtered.  (The log is written before the filter is attached, and a
- * failure there fails the LOAD.)
+ * filter that @op attached (@attaches: LOAD) stays attached, so the
+ * request then succeeds even if its output members cannot be written back
+ * (the struct made read-only or unmapped meanwhile): EFAULT would make the
+ * caller believe it is not filtered.  (The log is written before the
+ * filter is attached, and a failure there fails the LOAD.)
  */
 static long cmd_filter(void __user *uargs,
-		       int (*op)(struct sealjit_filter_args *args))
+		       int (*op)(struct sealjit_filter_args *args),
+		       bool attaches)
 {
 	struct sealjit_filter_args args;
 	u32 usize;
@@ -125,7 +126,7 @@ static long cmd_filter(void __user *uargs,
 	if (err && err != -EINVAL)
 		return err;
 	out_err = copy_args_out(uargs, &args, sizeof(args), usize);
-	if (!err && op == sj_filter_load)
+	if (!err && attaches)
 		return 0;
 	return err ? err : out_err;
 }
@@ -138,9 +139,9 @@ static long sj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case SJ_IOC_KEY(SEALJIT_IOC_VERSION):
 		return cmd_version(uargs);
 	case SJ_IOC_KEY(SEALJIT_IOC_CHECK):
-		return cmd_filter(uargs, check_filter);
+		return cmd_filter(uargs, check_filter, false);
 	case SJ_IOC_KEY(SEALJIT_IOC_LOAD):
-		return cmd_filter(uargs, sj_filter_load);
+		return cmd_filter(uargs, sj_filter_load, true);
 	case SJ_IOC_KEY(SEALJIT_IOC_STATUS):
 		return cmd_status(uargs);
 	default:
