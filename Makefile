@@ -14,7 +14,7 @@ LINUX_SRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 
 B := build
 LSRC := $(B)/linux-source-6.1
-VERSION := 0.2.0
+VERSION := $(shell cat VERSION)
 
 CC ?= gcc
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iuapi \
@@ -25,8 +25,8 @@ KTEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
 		-isystem $(LSRC)/tools/testing/selftests -static
 
 SHARED_SRC := verifier/insn.c verifier/check.c verifier/log.c \
-	      verifier/interp.c verifier/decide.c verifier/table.c \
-	      verifier/residual.c \
+	      verifier/alu.c verifier/interp.c verifier/decide.c \
+	      verifier/table.c verifier/residual.c \
 	      jit/jit.c jit/x86.c \
 	      validator/decode.c validator/validate.c
 SHARED_HDR := $(wildcard verifier/*.h jit/*.h validator/*.h uapi/linux/*.h)
@@ -36,7 +36,7 @@ LIB := $(B)/libsealjit.a
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
 	      $(B)/test_validate $(B)/test_certify $(B)/test_decide
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
-		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test
+		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test $(B)/regs_test
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
 	    tools/oci.c
@@ -63,7 +63,7 @@ module-debug:
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): run 'make deps' or set KVER" >&2; exit 1; }
 	@rm -rf $(DEBUG_DIR) && mkdir -p $(DEBUG_DIR)
 	tar -cf - --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
-		--exclude='*.mod*' Kbuild kmod verifier jit validator uapi | tar -C $(DEBUG_DIR) -xf -
+		--exclude='*.mod*' Kbuild VERSION kmod verifier jit validator uapi | tar -C $(DEBUG_DIR) -xf -
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(DEBUG_DIR) SEALJIT_DEBUG=y modules
 
 # --- shared objects, tools, tests ------------------------------------------
@@ -108,7 +108,7 @@ $(B)/seccomp_bpf: $(LSRC)/.stamp
 	$(CC) -static -Wall -Wl,-no-as-needed -o $@ \
 		$(LSRC)/tools/testing/selftests/seccomp/seccomp_bpf.c -lpthread -lcap
 
-$(B)/enforce_test $(B)/debug_test $(B)/smp_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
+$(B)/enforce_test $(B)/debug_test $(B)/smp_test $(B)/regs_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
 
 # -mno-red-zone: its int 0x80 helper pushes %rbp inside inline assembly.
@@ -188,6 +188,7 @@ vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
 	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout 3000 --module sealjit.ko \
 		--append "$(VM_APPEND)" \
 		--file $(DEBUG_DIR)/sealjit.ko:/lib/modules/debug/sealjit.ko \
+		--file /lib/modules/$(KVER)/kernel/lib/crc7.ko:/lib/modules/crc7.ko \
 		$(foreach t,$(KERNEL_TESTS),--bin $(t)) \
 		--file $(B)/sealjit.static:/bin/sealjit \
 		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \

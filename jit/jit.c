@@ -820,6 +820,18 @@ static bool jit_pass(struct jit_ctx *ctx, bool emitting)
 }
 
 /*@
+ * requires \valid(work);
+ * assigns work->err, work->err_pc;
+ * ensures \result == -1;
+ */
+static int jit_fail(struct sj_jit_work *work, u32 err, u32 pc)
+{
+	work->err = err;
+	work->err_pc = pc;
+	return -1;
+}
+
+/*@
  * requires \valid_read(prog + (0 .. len - 1));
  * assigns \nothing;
  */
@@ -849,8 +861,8 @@ static bool uses_scratch(const struct sock_filter *prog, u32 len)
  *	\separated(buf + (0 .. cap - 1), work, image_len, opts);
  * requires buf != \null && 1 <= len <= SJ_MAXINSNS ==>
  *	\separated(buf + (0 .. cap - 1), prog + (0 .. len - 1));
- * assigns work->addrs[0 .. SJ_MAXINSNS], work->passes, *image_len,
- *	buf[0 .. cap - 1];
+ * assigns work->addrs[0 .. SJ_MAXINSNS], work->passes, work->err,
+ *	work->err_pc, *image_len, buf[0 .. cap - 1];
  * ensures \result == 0 || \result == -1;
  * ensures \result == 0 ==> 1 <= len <= SJ_MAXINSNS;
  * ensures \result == 0 ==> *image_len == work->addrs[len];
@@ -884,7 +896,7 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 	u32 pc;
 
 	if (len == 0 || len > SJ_MAXINSNS)
-		return -1;
+		return jit_fail(work, SJ_JIT_E_LEN, 0);
 	ctx.frame = uses_scratch(prog, len);
 	/*@
 	 * loop invariant 0 <= pc <= len + 1;
@@ -904,16 +916,20 @@ int sj_jit_compile(const struct sock_filter *prog, u32 len,
 	 *	work->addrs[0 .. len];
 	 * loop variant 2 * len + 3 - work->passes;
 	 */
-	for (work->passes = 1; jit_pass(&ctx, false); work->passes++)
-		if (ctx.e.error || work->passes > 2 * len + 2)
-			return -1;
+	for (work->passes = 1; jit_pass(&ctx, false); work->passes++) {
+		if (ctx.e.error)
+			return jit_fail(work, SJ_JIT_E_INSN, ctx.pc);
+		if (work->passes > 2 * len + 2)
+			return jit_fail(work, SJ_JIT_E_CONVERGE, len);
+	}
 	if (ctx.e.error)
-		return -1;
+		return jit_fail(work, SJ_JIT_E_INSN, ctx.pc);
 	*image_len = ctx.e.pos;
+	work->err = SJ_JIT_OK;
 	if (!buf)
 		return 0;
 	if (cap < ctx.e.pos)
-		return -1;
+		return jit_fail(work, SJ_JIT_E_SPACE, len);
 
 	return sj_jit_emit(prog, len, opts, buf, cap, image_len, work);
 }
@@ -959,7 +975,8 @@ void sj_jit_fill_pool(const struct sock_filter *prog, u32 len, u32 *pool)
  *	\separated(buf + (0 .. cap - 1), work, image_len, opts);
  * requires 1 <= len <= SJ_MAXINSNS ==>
  *	\separated(buf + (0 .. cap - 1), prog + (0 .. len - 1));
- * assigns work->addrs[0 .. SJ_MAXINSNS], *image_len, buf[0 .. cap - 1];
+ * assigns work->addrs[0 .. SJ_MAXINSNS], work->err, work->err_pc,
+ *	*image_len, buf[0 .. cap - 1];
  * ensures \result == 0 || \result == -1;
  * ensures \result == 0 ==> 1 <= len <= SJ_MAXINSNS;
  * ensures \result == 0 ==> *image_len == work->addrs[len];
@@ -996,7 +1013,7 @@ int sj_jit_emit(const struct sock_filter *prog, u32 len,
 	u32 pc, i;
 
 	if (len == 0 || len > SJ_MAXINSNS)
-		return -1;
+		return jit_fail(work, SJ_JIT_E_LEN, 0);
 	/*@
 	 * loop invariant 0 <= pc <= len;
 	 * loop invariant \forall integer i, j; 0 <= i <= j <= pc ==>
@@ -1006,14 +1023,15 @@ int sj_jit_emit(const struct sock_filter *prog, u32 len,
 	 */
 	for (pc = 0; pc < len; pc++)
 		if (work->addrs[pc] > work->addrs[pc + 1])
-			return -1;
+			return jit_fail(work, SJ_JIT_E_LAYOUT, pc);
 	if (work->addrs[len] > SJ_JIT_MAX_IMAGE || work->addrs[len] > cap)
-		return -1;
+		return jit_fail(work, SJ_JIT_E_SPACE, len);
 	ctx.frame = uses_scratch(prog, len);
 	jit_pass(&ctx, true);
 	if (ctx.e.error || ctx.e.pos != work->addrs[len])
-		return -1;
+		return jit_fail(work, SJ_JIT_E_LAYOUT, ctx.pc);
 	*image_len = ctx.e.pos;
+	work->err = SJ_JIT_OK;
 	/* int3 to the end: a loop, as memset() would need a cast to char *. */
 	/*@
 	 * loop invariant ctx.e.pos <= i <= cap;
@@ -1023,4 +1041,25 @@ int sj_jit_emit(const struct sock_filter *prog, u32 len,
 	for (i = ctx.e.pos; i < cap; i++)
 		buf[i] = 0xcc;
 	return 0;
+}
+
+/*@ assigns \result \from err; */
+/**
+ * sj_jit_err_text() - text for a compile's failure
+ * @err: enum sj_jit_err
+ *
+ * Return: a static string, never NULL.
+ */
+const char *sj_jit_err_text(u32 err)
+{
+	static const char * const text[SJ_JIT_E_COUNT] = {
+		[SJ_JIT_OK] = "translated",
+		[SJ_JIT_E_LEN] = "length out of range",
+		[SJ_JIT_E_INSN] = "instruction could not be encoded",
+		[SJ_JIT_E_CONVERGE] = "image size did not settle",
+		[SJ_JIT_E_SPACE] = "image does not fit its buffer",
+		[SJ_JIT_E_LAYOUT] = "emitted code left the sized layout",
+	};
+
+	return err < SJ_JIT_E_COUNT ? text[err] : "unknown failure";
 }

@@ -18,10 +18,33 @@
 #define SJ_JIT_FRAME		(SJ_MEMWORDS * 4)
 #define SJ_JIT_MAX_IMAGE	(SJ_JIT_PROLOGUE_MAX + SJ_MAXINSNS * SJ_JIT_INSN_MAX)
 
-/* addrs[i]: native offset where BPF insn i starts; addrs[len]: the end. */
+/*
+ * Why a compile failed.  A checked program reaching any of these is a JIT
+ * bug: the module reports it as SEALJIT_E_JIT with the cause and the pc.
+ */
+enum sj_jit_err {
+	SJ_JIT_OK = 0,
+	SJ_JIT_E_LEN,		/* length outside 1..SJ_MAXINSNS */
+	SJ_JIT_E_INSN,		/* an instruction could not be encoded */
+	SJ_JIT_E_CONVERGE,	/* the sizing passes did not settle */
+	SJ_JIT_E_SPACE,		/* the image does not fit the buffer */
+	SJ_JIT_E_LAYOUT,	/* emitting did not follow the sizing */
+	SJ_JIT_E_COUNT,
+};
+
+/**
+ * struct sj_jit_work - scratch memory of a compile, and its verdict
+ * @addrs: addrs[i]: native offset where BPF insn i starts; addrs[len]: the
+ *	end
+ * @passes: sizing passes the last compile needed
+ * @err: enum sj_jit_err of the last compile or emit
+ * @err_pc: the instruction being emitted when it failed (len: the end)
+ */
 struct sj_jit_work {
 	u32 addrs[SJ_MAXINSNS + 1];
-	u32 passes;	/* sizing passes the last compile needed */
+	u32 passes;
+	u32 err;
+	u32 err_pc;
 };
 
 typedef u32 (*sj_image_fn)(const struct seccomp_data *sd);
@@ -73,5 +96,6 @@ void sj_jit_fill_pool(const struct sock_filter *prog, u32 len, u32 *pool);
 int sj_jit_emit(const struct sock_filter *prog, u32 len,
 		const struct sj_jit_opts *opts, u8 *buf, u32 cap,
 		u32 *image_len, struct sj_jit_work *work);
+const char *sj_jit_err_text(u32 err);
 
 #endif /* SJ_JIT_H */

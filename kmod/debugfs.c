@@ -16,6 +16,11 @@
  *   sealjit/fail_fork   (debug builds only) fail the next N child records
  *   sealjit/fail_fork_alloc  (debug builds only) fail the next N atomic
  *                       allocations of child records (spares still serve)
+ *   sealjit/fail_jit    (debug builds only) the JIT fails on the next N
+ *                       programs it sizes (CHECK and LOAD say EIO, E_JIT)
+ *   sealjit/fail_validate  (debug builds only) the next N programs emitted
+ *                       get an int3 in their last instruction, which the
+ *                       validator must refuse (LOAD says EIO, E_VALIDATE)
  *   sealjit/kill_companion  (debug builds only) writing N gives the next N
  *                       threads killed by KILL_THREAD a task work queued
  *                       ahead of the kill; reading: how many of them ran
@@ -55,6 +60,8 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "bad_entries %d\ndigest_mismatches %d\n",
 		   atomic_read(&sj_stats.bad_entries),
 		   atomic_read(&sj_stats.digest_mismatches));
+	seq_printf(m, "image_bytes %ld\n",
+		   atomic_long_read(&sj_stats.image_bytes));
 	seq_printf(m, "validator_rejects %d\nvalidate_ns_last %lld\n",
 		   atomic_read(&sj_stats.validator_rejects),
 		   (long long)atomic64_read(&sj_stats.validate_ns_last));
@@ -98,22 +105,18 @@ static int counter_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(counter_fops, counter_get, counter_set, "%llu\n");
 
-static atomic_t fail_fork = ATOMIC_INIT(0);
-static atomic_t fail_fork_alloc = ATOMIC_INIT(0);
+static atomic_t faults[SJ_FAULT_COUNT];
+static const char * const fault_names[SJ_FAULT_COUNT] = {
+	[SJ_FAULT_FORK] = "fail_fork",
+	[SJ_FAULT_FORK_ALLOC] = "fail_fork_alloc",
+	[SJ_FAULT_JIT] = "fail_jit",
+	[SJ_FAULT_VALIDATE] = "fail_validate",
+};
 
-/*
- * Fault injection: true while the debugfs counter is above zero.  A fork
- * then finds neither a spare record nor memory.
- */
-bool sj_inject_fork_failure(void)
+/* True while @fault's debugfs counter is above zero, which it decrements. */
+bool sj_inject(enum sj_fault fault)
 {
-	return atomic_add_unless(&fail_fork, -1, 0);
-}
-
-/* Fault injection: a fork's atomic allocation fails (spares still work). */
-bool sj_inject_fork_alloc_failure(void)
-{
-	return atomic_add_unless(&fail_fork_alloc, -1, 0);
+	return atomic_add_unless(&faults[fault], -1, 0);
 }
 
 /*
@@ -188,29 +191,20 @@ DEFINE_SHOW_ATTRIBUTE(dump_pool);
 
 static void create_debug_files(void)
 {
-	debugfs_create_file_unsafe("fail_fork", 0600, sj_dir, &fail_fork,
-				   &counter_fops);
+	int i;
+
+	for (i = 0; i < SJ_FAULT_COUNT; i++)
+		debugfs_create_file_unsafe(fault_names[i], 0600, sj_dir,
+					   &faults[i], &counter_fops);
 	debugfs_create_file_unsafe("kill_companion", 0600, sj_dir, NULL,
 				   &kill_companion_fops);
-	debugfs_create_file_unsafe("fail_fork_alloc", 0600, sj_dir,
-				   &fail_fork_alloc, &counter_fops);
 	debugfs_create_file("tamper", 0200, sj_dir, NULL, &tamper_fops);
 	debugfs_create_file("dump", 0400, sj_dir, NULL, &dump_fops);
 	debugfs_create_file("dump_pool", 0400, sj_dir, NULL, &dump_pool_fops);
 }
 #else
-bool sj_inject_fork_failure(void)
-{
-	return false;
-}
-
 void sj_inject_kill_companion(void)
 {
-}
-
-bool sj_inject_fork_alloc_failure(void)
-{
-	return false;
 }
 
 static void create_debug_files(void)

@@ -6,12 +6,20 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
 #include "sealjit.h"
+
+/*
+ * Open files of the device.  Each pins the module, except under rmmod -f,
+ * whose exit must then wait for them: their f_op is this file's code.
+ */
+static atomic_t sj_open_files = ATOMIC_INIT(0);
+static bool sj_going;
 
 /*
  * The size bits of a command are not part of its identity: the size is
@@ -103,7 +111,8 @@ static int check_filter(struct sealjit_filter_args *args)
 }
 
 /*
- * CHECK and LOAD: the same request; a rejected filter still says why.  A
+ * CHECK and LOAD: the same request; a rejected filter still says why, and
+ * so does a failure of the JIT or the validator (EIO, with a reason).  A
  * filter that @op attached (@attaches: LOAD) stays attached, so the
  * request then succeeds even if its output members cannot be written back
  * (the struct made read-only or unmapped meanwhile): EFAULT would make the
@@ -122,8 +131,9 @@ static long cmd_filter(void __user *uargs,
 			   uargs, &usize);
 	if (err)
 		return err;
+	args.err_reason = SEALJIT_OK;	/* out only: ignore what was there */
 	err = op(&args);
-	if (err && err != -EINVAL)
+	if (err && err != -EINVAL && args.err_reason == SEALJIT_OK)
 		return err;
 	out_err = copy_args_out(uargs, &args, sizeof(args), usize);
 	if (!err && attaches)
@@ -131,9 +141,25 @@ static long cmd_filter(void __user *uargs,
 	return err ? err : out_err;
 }
 
+static int sj_open(struct inode *inode, struct file *file)
+{
+	atomic_inc(&sj_open_files);
+	return 0;
+}
+
+static int sj_release(struct inode *inode, struct file *file)
+{
+	atomic_dec(&sj_open_files);
+	return 0;
+}
+
 static long sj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uargs = (void __user *)arg;
+
+	/* A forced unload is under way: no new filter. */
+	if (READ_ONCE(sj_going))
+		return -ENODEV;
 
 	switch (SJ_IOC_KEY(cmd)) {
 	case SJ_IOC_KEY(SEALJIT_IOC_VERSION):
@@ -151,6 +177,8 @@ static long sj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static const struct file_operations sj_fops = {
 	.owner = THIS_MODULE,
+	.open = sj_open,
+	.release = sj_release,
 	.unlocked_ioctl = sj_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -168,7 +196,25 @@ int __init sj_dev_init(void)
 	return misc_register(&sj_misc);
 }
 
+/*
+ * No new open, and no request once this returns.  Normally no file is
+ * open (each pins the module); under rmmod -f, wait for the last to close,
+ * however long: a request on one after the module has gone would run
+ * freed code.
+ */
 void sj_dev_exit(void)
 {
+	unsigned long next = jiffies;
+	int n;
+
+	WRITE_ONCE(sj_going, true);
 	misc_deregister(&sj_misc);
+	while ((n = atomic_read(&sj_open_files))) {
+		if (time_after_eq(jiffies, next)) {
+			pr_crit("forced unload: waiting for %d open /dev/sealjit file%s to be closed\n",
+				n, n == 1 ? "" : "s");
+			next = jiffies + 10 * HZ;
+		}
+		msleep(100);
+	}
 }

@@ -66,7 +66,7 @@ static int write_log(struct sealjit_filter_args *args,
 	if (args->log_level == SEALJIT_LOG_NONE)
 		return 0;
 	size = min(need, args->log_size);
-	text = kmalloc(size, GFP_KERNEL);
+	text = kmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!text)
 		return -ENOMEM;
 	sj_log_render(text, size, args->log_level, &prep->diag, &prep->facts,
@@ -82,12 +82,38 @@ static int check_insns(struct sj_prepared *prep)
 	struct sj_check_work *work;
 	int ret;
 
-	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	work = kvmalloc(sizeof(*work), GFP_KERNEL_ACCOUNT);
 	if (!work)
 		return -ENOMEM;
 	ret = sj_check(prep->insns, prep->len, work, &prep->facts, &prep->diag);
 	kvfree(work);
 	return ret ? -EINVAL : 0;
+}
+
+/*
+ * The JIT or the validator failed on a checked program: a bug of ours, so
+ * the LOAD fails closed with EIO, not EINVAL, and @diag (the filter's,
+ * whichever of its programs failed) says where and what.  @pc: the
+ * instruction of @prep; @what: the failure, printed after @fmt.
+ */
+static __printf(5, 6) int internal_failure(struct sj_diag *diag, u32 reason,
+					   const struct sj_prepared *prep,
+					   u32 pc, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(diag, 0, sizeof(*diag));
+	diag->reason = reason;
+	diag->insn = pc;
+	diag->code = pc < prep->len ? prep->insns[pc].code : 0;
+	diag->len = prep->len;
+	va_start(ap, fmt);
+	vscnprintf(diag->cause, sizeof(diag->cause), fmt, ap);
+	va_end(ap);
+	pr_err("%s on a checked %u-instruction program, insn %u: %s\n",
+	       reason == SEALJIT_E_JIT ? "JIT failure" : "validator refusal",
+	       prep->len, pc, diag->cause);
+	return -EIO;
 }
 
 /*
@@ -98,18 +124,17 @@ static int size_image(struct sj_prepared *prep)
 {
 	struct sj_jit_opts opts;
 
-	prep->sized = kvmalloc(sizeof(*prep->sized), GFP_KERNEL);
+	prep->sized = kvmalloc(sizeof(*prep->sized), GFP_KERNEL_ACCOUNT);
 	if (!prep->sized)
 		return -ENOMEM;
 	sj_jit_opts_for(&opts, 0, 0);
-	if (sj_jit_compile(prep->insns, prep->len, &opts, NULL, 0,
-			   &prep->image_len, prep->sized)) {
-		/* The checker accepted it, so this is our bug: fail closed. */
-		pr_warn("JIT could not translate a checked %u-instruction filter\n",
-			prep->len);
-		prep->diag.reason = SEALJIT_E_JIT;
-		return -EINVAL;
-	}
+	/* Fault injection: a length the JIT refuses, as a bug would look. */
+	if (sj_jit_compile(prep->insns,
+			   sj_inject(SJ_FAULT_JIT) ? 0 : prep->len, &opts,
+			   NULL, 0, &prep->image_len, prep->sized))
+		return internal_failure(&prep->diag, SEALJIT_E_JIT, prep,
+					prep->sized->err_pc, "%s",
+					sj_jit_err_text(prep->sized->err));
 	return 0;
 }
 
@@ -138,8 +163,9 @@ static void fill_facts(struct sealjit_filter_args *args,
  * Context: process context, may sleep.
  * Return: 0 if the filter was accepted and compiled; -EINVAL for a bad
  * request or a rejected filter (the reason is in @args->err_reason and the
- * log); -EACCES if @gate and the caller has neither no_new_privs nor
- * CAP_SYS_ADMIN in its user namespace; -EFAULT for a bad pointer; -ENOMEM.
+ * log); -EIO if the JIT failed on it (our bug: %SEALJIT_E_JIT); -EACCES
+ * if @gate and the caller has neither no_new_privs nor CAP_SYS_ADMIN in
+ * its user namespace; -EFAULT for a bad pointer; -ENOMEM.
  */
 int sj_filter_prepare(struct sealjit_filter_args *args,
 		      struct sj_prepared *prep, bool gate)
@@ -183,7 +209,7 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 		err = size_image(prep);
 		sj_phase_done(SJ_PH_SIZE, start);
 	}
-	if (err && err != -EINVAL)
+	if (err && err != -EINVAL && err != -EIO)
 		return err;
 
 	fill_facts(args, prep);
@@ -251,10 +277,12 @@ void sj_filter_put(struct sj_filter *f)
  * is not the checked program, fails the load instead of being sealed.
  * @pool: the program's slots of the pool as they will be sealed; @work:
  * the validator's scratch memory.
+ * Return: 0, or -1 with @res saying why.
  */
 static int validate_image(const struct sj_prepared *prep, const u8 *code,
 			  u32 len, const struct sj_jit_opts *opts,
-			  const u32 *pool, struct sj_validate_work *work)
+			  const u32 *pool, struct sj_validate_work *work,
+			  struct sj_validate_result *res)
 {
 	const struct sj_validate_opts vopts = {
 		.pool = opts->pool,
@@ -264,21 +292,16 @@ static int validate_image(const struct sj_prepared *prep, const u8 *code,
 		.ret_thunk = opts->ret_thunk,
 		.endbr = opts->endbr,
 	};
-	struct sj_validate_result res;
 	ktime_t start;
 	int ret;
 
 	start = ktime_get();
-	ret = sj_validate(prep->insns, prep->len, code, len, &vopts, work, &res);
+	ret = sj_validate(prep->insns, prep->len, code, len, &vopts, work, res);
 	atomic64_set(&sj_stats.validate_ns_last,
 		     ktime_to_ns(ktime_sub(ktime_get(), start)));
-	if (!ret)
-		return 0;
-	atomic_inc(&sj_stats.validator_rejects);
-	pr_err("validator refused the image of a %u-instruction filter: %s at native offset %u, insn %d\n",
-	       prep->len, sj_validate_reason(res.reason), res.offset,
-	       (int)res.insn);
-	return -EINVAL;
+	if (ret)
+		atomic_inc(&sj_stats.validator_rejects);
+	return ret;
 }
 
 /* Where build_image_of() puts one program: its code and its pool slots. */
@@ -288,34 +311,55 @@ struct sj_place {
 };
 
 /*
- * @prep's code for image @img at @at, into @buf (@cap bytes, int3 after
- * the code), then validated against it with its pool slots @pool (@work:
- * scratch).  The buffer never becomes executable.  @ns: emitting and
- * validating time.
+ * Program @k of @preps (0: the filter, else a residual program) for image
+ * @img at @at, into @buf (@cap bytes, int3 after the code), then validated
+ * against it with its pool slots @pool (@work: scratch).  The buffer never
+ * becomes executable.  @ns: emitting and validating time.  A failure is
+ * the module's bug, reported in @diag, the filter's: a residual program's
+ * instruction is named in the text, as the filter has no such index.
  */
-static int emit_validated(struct sj_prepared *prep, struct sj_image *img,
-			  const struct sj_place *at, u8 *buf, u32 cap,
-			  const u32 *pool, struct sj_validate_work *work,
-			  s64 *ns)
+static int emit_validated(struct sj_prepared *preps, u32 k,
+			  struct sj_image *img, const struct sj_place *at,
+			  u8 *buf, u32 cap, const u32 *pool,
+			  struct sj_validate_work *work, s64 *ns,
+			  struct sj_diag *diag)
 {
+	struct sj_prepared *prep = &preps[k];
+	struct sj_validate_result res;
 	struct sj_jit_opts opts;
 	ktime_t start = ktime_get();
-	u32 len;
+	u32 len, pc;
 	int err;
 
 	sj_jit_opts_for(&opts, (unsigned long)img->entry + at->code,
 			(unsigned long)(img->pool + at->pool));
-	if (sj_jit_emit(prep->insns, prep->len, &opts, buf, cap, &len,
-			prep->sized) || len != prep->image_len) {
-		pr_warn("JIT output changed between sizing and emitting\n");
-		return -EINVAL;
+	err = sj_jit_emit(prep->insns, prep->len, &opts, buf, cap, &len,
+			  prep->sized);
+	if (!err && len != prep->image_len)
+		prep->sized->err = SJ_JIT_E_LAYOUT;
+	if (err || len != prep->image_len) {
+		pc = k ? preps[0].len : prep->sized->err_pc;
+		return internal_failure(diag, SEALJIT_E_JIT, &preps[0], pc,
+					"%s while emitting (program %u, insn %u)",
+					sj_jit_err_text(prep->sized->err), k,
+					prep->sized->err_pc);
 	}
 	ns[0] += ktime_to_ns(ktime_sub(ktime_get(), start));
+	/* Fault injection: the last instruction's code becomes int3. */
+	if (sj_inject(SJ_FAULT_VALIDATE))
+		buf[prep->sized->addrs[prep->len - 1]] = 0xcc;
 	start = ktime_get();
-	err = validate_image(prep, buf, len, &opts, pool, work);
+	err = validate_image(prep, buf, len, &opts, pool, work, &res);
 	ns[1] += ktime_to_ns(ktime_sub(ktime_get(), start));
 	img->ret_thunk = opts.ret_thunk;
-	return err;
+	if (!err)
+		return 0;
+	pc = res.insn == SJ_VAL_NO_INSN ? prep->len : res.insn;
+	return internal_failure(diag, SEALJIT_E_VALIDATE, &preps[0],
+				k ? preps[0].len : pc,
+				"%s at native offset %u (program %u, insn %u)",
+				sj_validate_reason(res.reason), res.offset, k,
+				pc);
 }
 
 /*
@@ -323,9 +367,11 @@ static int emit_validated(struct sj_prepared *prep, struct sj_image *img,
  * after the other at 16-byte boundaries with their constants one after
  * the other in its pool, each emitted for its own address and validated
  * on its own, then sealed once: preps[0] is the filter, the others its
- * residual programs.
+ * residual programs.  A failure of the JIT or the validator is described
+ * in @diag.
  */
-static struct sj_image *build_image_of(struct sj_prepared *preps, u32 n)
+static struct sj_image *build_image_of(struct sj_prepared *preps, u32 n,
+				       struct sj_diag *diag)
 {
 	u32 offsets[1 + SJ_MAX_SPEC], total = 0, slots = 0, k;
 	struct sj_place at[1 + SJ_MAX_SPEC];
@@ -349,18 +395,19 @@ static struct sj_image *build_image_of(struct sj_prepared *preps, u32 n)
 	sj_phase_done(SJ_PH_ALLOC, start);
 	if (IS_ERR(img))
 		return img;
-	code = kvmalloc(total, GFP_KERNEL);
-	pool = kvmalloc_array(slots, sizeof(*pool), GFP_KERNEL);
-	work = kvmalloc(sizeof(*work), GFP_KERNEL);
+	code = kvmalloc(total, GFP_KERNEL_ACCOUNT);
+	pool = kvmalloc_array(slots, sizeof(*pool), GFP_KERNEL_ACCOUNT);
+	work = kvmalloc(sizeof(*work), GFP_KERNEL_ACCOUNT);
 	if (!code || !pool || !work)
 		goto fail;
 	err = sj_image_set_entries(img, offsets, n);
 	for (k = 0; k < n && !err; k++) {
 		sj_jit_fill_pool(preps[k].insns, preps[k].len,
 				 pool + at[k].pool);
-		err = emit_validated(&preps[k], img, &at[k], code + at[k].code,
+		err = emit_validated(preps, k, img, &at[k], code + at[k].code,
 				     (k + 1 < n ? at[k + 1].code : total) -
-				     at[k].code, pool + at[k].pool, work, ns);
+				     at[k].code, pool + at[k].pool, work, ns,
+				     diag);
 	}
 	atomic64_set(&sj_stats.phase_ns_last[SJ_PH_EMIT], ns[0]);
 	atomic64_set(&sj_stats.phase_ns_last[SJ_PH_VALIDATE], ns[1]);
@@ -394,9 +441,9 @@ static int build_tables(struct sj_filter *f, const struct sj_prepared *prep,
 {
 	struct sj_decide_work *work;
 
-	work = kvmalloc(sizeof(*work), GFP_KERNEL);
-	f->own = kmalloc(sizeof(*f->own), GFP_KERNEL);
-	f->table = kmalloc(sizeof(*f->table), GFP_KERNEL);
+	work = kvmalloc(sizeof(*work), GFP_KERNEL_ACCOUNT);
+	f->own = kmalloc(sizeof(*f->own), GFP_KERNEL_ACCOUNT);
+	f->table = kmalloc(sizeof(*f->table), GFP_KERNEL_ACCOUNT);
 	if (!work || !f->own || !f->table) {
 		kvfree(work);
 		return -ENOMEM;
@@ -428,7 +475,7 @@ static u32 spec_index(struct sj_prepared *preps, u32 *n,
 		return SJ_SPEC_NONE;
 	rp = &preps[*n];
 	memset(rp, 0, sizeof(*rp));
-	rp->insns = kmemdup(res, len * sizeof(*res), GFP_KERNEL);
+	rp->insns = kmemdup(res, len * sizeof(*res), GFP_KERNEL_ACCOUNT);
 	rp->len = len;
 	if (!rp->insns || check_insns(rp) || size_image(rp)) {
 		sj_filter_release(rp);
@@ -475,9 +522,10 @@ static u32 build_spec(struct sj_filter *f, const struct sj_prepared *prep,
 		return 0;
 	mutex_lock(&sj_rwork_lock);
 	if (!sj_rwork)
+		/* The module's own, not the caller's: not accounted. */
 		sj_rwork = kvmalloc(sizeof(*sj_rwork), GFP_KERNEL);
-	spec = kzalloc(sizeof(*spec), GFP_KERNEL);
-	res = kmalloc_array(prep->len, sizeof(*res), GFP_KERNEL);
+	spec = kzalloc(sizeof(*spec), GFP_KERNEL_ACCOUNT);
+	res = kmalloc_array(prep->len, sizeof(*res), GFP_KERNEL_ACCOUNT);
 	if (!spec || !sj_rwork || !res)
 		goto out;
 	memset(spec->index, SJ_SPEC_NONE, sizeof(spec->index));
@@ -513,8 +561,8 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 	u32 n, k;
 	int err;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	preps = kcalloc(1 + SJ_MAX_SPEC, sizeof(*preps), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	preps = kcalloc(1 + SJ_MAX_SPEC, sizeof(*preps), GFP_KERNEL_ACCOUNT);
 	if (!f || !preps) {
 		err = -ENOMEM;
 		goto fail_table;
@@ -531,7 +579,7 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 	preps[0] = *prep;
 	n = build_spec(f, prep, preps);
 	sj_phase_done(SJ_PH_SPEC, start);
-	f->image = build_image_of(preps, 1 + n);
+	f->image = build_image_of(preps, 1 + n, &prep->diag);
 	for (k = 1; k <= n; k++)
 		sj_filter_release(&preps[k]);
 	if (IS_ERR(f->image)) {
@@ -568,7 +616,11 @@ fail_table:
  * Context: process context, may sleep.
  * Return: 0 when attached; the errors of sj_filter_prepare(); -ENOMEM if the
  * chain would exceed seccomp's limit of 32768 instructions (with 4 per
- * filter) or memory runs out; -EIO if the image could not be sealed.
+ * filter) or memory runs out (what a filter holds is charged to the
+ * caller's memory cgroup); -ENOSPC if its image would take the images past
+ * the module's image_limit; -EIO if the image could not be sealed, or
+ * the JIT or the validator failed (%SEALJIT_E_JIT, %SEALJIT_E_VALIDATE in
+ * @args->err_reason and the log).
  */
 int sj_filter_load(struct sealjit_filter_args *args)
 {
@@ -588,6 +640,11 @@ int sj_filter_load(struct sealjit_filter_args *args)
 	f = filter_create(&prep, prev);
 	if (IS_ERR(f)) {
 		err = PTR_ERR(f);
+		/* The JIT or the validator failed: the caller learns why. */
+		if (prep.diag.reason != SEALJIT_OK) {
+			fill_facts(args, &prep);
+			write_log(args, &prep);
+		}
 		goto out;
 	}
 	err = sj_task_attach(f);

@@ -15,7 +15,8 @@
  * The kernel calls sys_enter after its own seccomp (syscall_trace_enter()
  * in kernel/entry/common.c) and re-reads the syscall number afterwards: a
  * probe skips the syscall by setting orig_ax to -1, and ax is then what the
- * caller sees.
+ * caller sees.  seccomp skips without touching orig_ax; skip_syscall()
+ * puts the number back wherever something can read it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -40,15 +41,33 @@
 /* seccomp's ACTION_ONLY(): precedence is a signed comparison. */
 #define SJ_ACTION_ONLY(ret)	((s32)((ret) & SECCOMP_RET_ACTION_FULL))
 
-static void skip_syscall(struct pt_regs *regs)
+/*
+ * Skip the syscall.  What reads orig_ax after it (a tracer at its
+ * syscall-exit stop, the restart of ERESTART* errnos when a signal is
+ * pending, the core dump or signal frame of a forced SIGSYS) gets the
+ * number back from a task work, which both ptrace_notify() and
+ * get_signal() run before they look; @restore says one of them may.  A
+ * plain denial of an untraced task needs none: nothing reads orig_ax
+ * before the next syscall overwrites it.
+ */
+static void skip_syscall(struct sj_task *rec, struct pt_regs *regs,
+			 bool restore)
 {
+	if (restore || current->ptrace)
+		sj_task_restore_nr(rec, regs->orig_ax);
 	regs->orig_ax = -1;
 }
 
-static void deny(struct pt_regs *regs, u32 err)
+/* The ERESTART* errnos, which signal delivery may turn into a restart. */
+static bool restarts(u32 err)
+{
+	return err >= ERESTARTSYS && err <= ERESTART_RESTARTBLOCK;
+}
+
+static void deny(struct sj_task *rec, struct pt_regs *regs, u32 err)
 {
 	syscall_set_return_value(current, regs, -(int)err, 0);
-	skip_syscall(regs);
+	skip_syscall(rec, regs, restarts(err));
 }
 
 #define SJ_LOG_FMT "pid=%d comm=%s syscall=%d arch=0x%x ip=0x%lx action=%s\n"
@@ -144,11 +163,12 @@ static u32 run_chain(const struct sj_filter *f, const struct seccomp_data *sd,
  * KILL_PROCESS, and KILL_THREAD of the last thread: as seccomp, SIGSYS with
  * a core dump, after showing the dump the original registers.
  */
-static void kill_process(struct pt_regs *regs, int nr, u32 data)
+static void kill_process(struct sj_task *rec, struct pt_regs *regs, int nr,
+			 u32 data)
 {
 	syscall_rollback(current, regs);
 	sj_ksyms()->force_sig_seccomp(nr, data, true);
-	skip_syscall(regs);
+	skip_syscall(rec, regs, true);
 }
 
 /* As __seccomp_filter()'s switch, TRACE and USER_NOTIF excepted. */
@@ -164,33 +184,33 @@ static void apply(struct sj_task *rec, struct pt_regs *regs, int nr, u32 arch,
 		log_log(nr, arch);
 		return;
 	case SECCOMP_RET_ERRNO:
-		deny(regs, min_t(u32, data, MAX_ERRNO));
+		deny(rec, regs, min_t(u32, data, MAX_ERRNO));
 		return;
 	case SECCOMP_RET_TRACE:
 	case SECCOMP_RET_USER_NOTIF:
 		/* What seccomp does with no tracer and no listener. */
-		deny(regs, SJ_ERRNO_NO_SUCH_SYSCALL);
+		deny(rec, regs, SJ_ERRNO_NO_SUCH_SYSCALL);
 		return;
 	case SECCOMP_RET_TRAP:
 		/* The handler sees, and returns to, the original registers. */
 		syscall_rollback(current, regs);
 		sj_ksyms()->force_sig_seccomp(nr, data, false);
-		skip_syscall(regs);
+		skip_syscall(rec, regs, true);
 		return;
 	case SECCOMP_RET_KILL_THREAD:
 		sj_task_mark_dead(rec);
 		log_kill(nr, arch, "kill_thread");
 		if (atomic_read(&current->signal->live) != 1) {
 			sj_task_kill_thread(rec);
-			skip_syscall(regs);
+			skip_syscall(rec, regs, false);
 			return;
 		}
-		kill_process(regs, nr, data);
+		kill_process(rec, regs, nr, data);
 		return;
 	default:	/* KILL_PROCESS and every unknown action */
 		sj_task_mark_dead(rec);
 		log_kill(nr, arch, "kill_process");
-		kill_process(regs, nr, data);
+		kill_process(rec, regs, nr, data);
 		return;
 	}
 }
@@ -217,7 +237,7 @@ static noinline void notrace filtered_syscall(struct sj_task *rec,
 
 	if (unlikely(sj_task_is_dead(rec))) {
 		/* Killed already: nothing more may run, as SECCOMP_MODE_DEAD. */
-		kill_process(regs, nr, 0);
+		kill_process(rec, regs, nr, 0);
 		return;
 	}
 	if (in_table && e < f->table->nactions)

@@ -34,10 +34,42 @@
 #include "sealjit.h"
 
 #define SJ_IMAGE_ALIGN	16
+
 #define SJ_MIN_SLACK	128	/* bytes of random placement, at least */
 
 static LIST_HEAD(sj_images);
 static DEFINE_MUTEX(sj_images_lock);
+
+/*
+ * Module memory is shared by the whole machine: insmod, kprobes, ftrace
+ * trampolines and the kernel's BPF JIT all allocate from it, and any user
+ * may LOAD.  So the images' share is capped, as the kernel's BPF JIT caps
+ * its own (bpf_jit_limit): this cannot be charged to a memory cgroup,
+ * module_alloc() takes no gfp flags.
+ */
+static unsigned long image_limit = 64UL << 20;
+module_param(image_limit, ulong, 0644);
+MODULE_PARM_DESC(image_limit,
+		 "bytes of module memory all images together may hold (default 64 MiB)");
+
+/* What an image of @pages holds of the module area: vmalloc's guard too. */
+static unsigned long footprint(u32 pages)
+{
+	return (pages + 1UL) * PAGE_SIZE;
+}
+
+static bool charge(unsigned long bytes)
+{
+	unsigned long limit = READ_ONCE(image_limit);
+
+	if (atomic_long_add_return(bytes, &sj_stats.image_bytes) <= limit)
+		return true;
+	atomic_long_sub(bytes, &sj_stats.image_bytes);
+	pr_warn_ratelimited("image memory at its limit (image_limit=%lu bytes): refusing a filter of pid %d\n",
+			    limit, task_pid_nr(current));
+	return false;
+}
+
 static unsigned long sj_entry_secret __ro_after_init;
 
 static unsigned long pte_flags_of(void *addr)
@@ -122,8 +154,9 @@ void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base,
  *
  * Context: process context, may sleep.
  * Return: an unsealed image (RW + NX, filled with int3) whose ->entry is
- * where the code must be emitted for and ->pool where its constants go,
- * or ERR_PTR(-ENOMEM).
+ * where the code must be emitted for and ->pool where its constants go;
+ * ERR_PTR(-ENOSPC) if it would take the images past image_limit, or
+ * ERR_PTR(-ENOMEM).
  */
 struct sj_image *sj_image_alloc(u32 len, u32 pool_len)
 {
@@ -131,7 +164,7 @@ struct sj_image *sj_image_alloc(u32 len, u32 pool_len)
 	u32 slack, pool_pages, pool_bytes = pool_len * sizeof(u32);
 	struct sj_image *img;
 
-	img = kzalloc(sizeof(*img), GFP_KERNEL);
+	img = kzalloc(sizeof(*img), GFP_KERNEL_ACCOUNT);
 	if (!img)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&img->node);
@@ -140,8 +173,13 @@ struct sj_image *sj_image_alloc(u32 len, u32 pool_len)
 	img->pages = img->code_pages + pool_pages;
 	img->len = len;
 	img->pool_len = pool_len;
+	if (!charge(footprint(img->pages))) {
+		kfree(img);
+		return ERR_PTR(-ENOSPC);
+	}
 	img->mem = k->module_alloc(img->pages * PAGE_SIZE);
 	if (!img->mem) {
+		atomic_long_sub(footprint(img->pages), &sj_stats.image_bytes);
 		kfree(img);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -284,6 +322,7 @@ void sj_image_destroy(struct sj_image *img)
 	k->set_memory_nx(addr, img->pages);
 	k->set_memory_rw(addr, img->pages);
 	vfree(img->mem);
+	atomic_long_sub(footprint(img->pages), &sj_stats.image_bytes);
 	kfree(img);
 }
 

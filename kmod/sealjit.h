@@ -32,8 +32,6 @@
 #include "../verifier/check.h"
 #include "../verifier/decide.h"
 
-#define SJ_RELEASE "0.2.0"
-
 /* seccomp's limit on the instructions of a chain (kernel/seccomp.c). */
 #define SJ_MAX_INSNS_PER_PATH	((1 << 18) / sizeof(struct sock_filter))
 #define SJ_FILTER_PENALTY	4
@@ -160,6 +158,7 @@ struct sj_stats {
 	atomic_t bad_entries;
 	atomic_t digest_mismatches;
 	atomic_t validator_rejects;
+	atomic_long_t image_bytes;	/* module memory held, see image_limit */
 	atomic64_t validate_ns_last;
 	atomic64_t phase_ns_last[SJ_NPHASES];
 };
@@ -205,13 +204,16 @@ void sj_image_init(void);
  *	task's own exit path, before the task_struct can be freed
  * @filter: newest filter of the chain; the record holds one reference
  * @dead: a kill action was taken; any later syscall kills again
+ * @restore_work: gives a skipped syscall its number back (orig_ax)
+ * @restore_queued: @restore_work is queued
+ * @skipped_nr: that number
  * @kill_work: runs do_exit() for KILL_THREAD on the way back to user mode
  * @spare: a record allocated ahead, in process context, for the task's
  *	next child, so that the fork probe (atomic context) need not allocate
  * @refill_work: allocates @spare again on the way back to user mode
  * @refill_queued: @refill_work is queued
  * @works: task works queued that live in this record (@kill_work,
- *	@refill_work): the record outlives them
+ *	@refill_work, @restore_work): the record outlives them
  * @exited: the task's exit probe has run; the last of @works frees it
  * @rcu: deferred free
  *
@@ -223,6 +225,9 @@ struct sj_task {
 	struct task_struct *task;
 	struct sj_filter __rcu *filter;
 	bool dead;
+	struct callback_head restore_work;
+	bool restore_queued;
+	long skipped_nr;
 	struct callback_head kill_work;
 	struct sj_task *spare;
 	struct callback_head refill_work;
@@ -272,12 +277,14 @@ static inline bool sj_task_is_dead(struct sj_task *rec)
 }
 
 void sj_task_kill_thread(struct sj_task *rec);
+void sj_task_restore_nr(struct sj_task *rec, long nr);
 struct sj_filter *sj_task_current_filter(void);
 int sj_task_status(pid_t pid, u32 *filters);
 int sj_task_attach(struct sj_filter *f);
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child);
 void sj_task_exit(void *data, struct task_struct *p);
+int sj_task_kill_all(void);
 int sj_task_init(void);
 void sj_task_exit_module(void);
 
@@ -286,8 +293,26 @@ void sj_hook_put(void);
 int sj_hook_init(void);
 void sj_hook_exit(void);
 
-bool sj_inject_fork_failure(void);
-bool sj_inject_fork_alloc_failure(void);
+/*
+ * Fault injection (debug builds only): each a debugfs counter of how many
+ * more times sj_inject() says "fail here" (debugfs.c has the names).
+ */
+enum sj_fault {
+	SJ_FAULT_FORK,		/* a fork finds no spare record and no memory */
+	SJ_FAULT_FORK_ALLOC,	/* a fork's atomic allocation fails */
+	SJ_FAULT_JIT,		/* sizing a program fails in the JIT */
+	SJ_FAULT_VALIDATE,	/* an emitted program is corrupted */
+	SJ_FAULT_COUNT,
+};
+
+#ifdef SEALJIT_DEBUG
+bool sj_inject(enum sj_fault fault);
+#else
+static inline bool sj_inject(enum sj_fault fault)
+{
+	return false;
+}
+#endif
 void sj_inject_kill_companion(void);
 int sj_debugfs_init(void);
 void sj_debugfs_exit(void);

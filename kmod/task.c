@@ -16,6 +16,7 @@
 
 #include <linux/hashtable.h>
 #include <linux/pid.h>
+#include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -45,6 +46,7 @@ static void free_record(struct rcu_head *head)
  */
 static void release(struct sj_task *rec)
 {
+	/* Unreachable by now: nothing can change or free the chain. */
 	struct sj_filter *f = rcu_dereference_protected(rec->filter, true);
 
 	call_rcu(&rec->rcu, free_record);
@@ -144,6 +146,44 @@ int sj_task_status(pid_t pid, u32 *filters)
 out:
 	rcu_read_unlock();
 	return err;
+}
+
+/*
+ * The calling task's syscall was skipped (orig_ax -1): its number goes
+ * back before anything that reads it after the syscall can look.
+ */
+static void restore_nr(struct callback_head *cb)
+{
+	struct sj_task *rec = container_of(cb, struct sj_task, restore_work);
+	struct pt_regs *regs = current_pt_regs();
+
+	if (regs->orig_ax == -1)
+		regs->orig_ax = rec->skipped_nr;
+	rec->restore_queued = false;
+	work_done(rec);
+}
+
+/**
+ * sj_task_restore_nr() - give a skipped syscall its number back
+ * @rec: the calling task's record
+ * @nr: the syscall's number
+ *
+ * As task work: ptrace_notify() runs it before a tracer's syscall-exit stop
+ * and get_signal() before the restart logic, a core dump or a signal
+ * frame, whichever comes first; without either, on the way back to user
+ * mode.
+ * Context: the task's sys_enter probe, preemption disabled.
+ */
+void sj_task_restore_nr(struct sj_task *rec, long nr)
+{
+	if (rec->restore_queued)
+		return;
+	rec->skipped_nr = nr;
+	init_task_work(&rec->restore_work, restore_nr);
+	if (task_work_add(current, &rec->restore_work, TWA_RESUME))
+		return;		/* exiting */
+	rec->restore_queued = true;
+	rec->works++;
 }
 
 /*
@@ -247,14 +287,14 @@ void sj_task_fork(void *data, struct task_struct *parent,
 
 	if (!prec)
 		return;
-	fail = sj_inject_fork_failure();
+	fail = sj_inject(SJ_FAULT_FORK);
 	if (!fail) {
 		rec = prec->spare;
 		prec->spare = NULL;
 		if (rec)
 			atomic_inc(&sj_stats.fork_spares);
 	}
-	if (!rec && !fail && !sj_inject_fork_alloc_failure())
+	if (!rec && !fail && !sj_inject(SJ_FAULT_FORK_ALLOC))
 		rec = kmem_cache_zalloc(sj_task_cache, GFP_NOWAIT | __GFP_NOWARN);
 	queue_refill(prec, parent);
 	if (!rec) {
@@ -264,7 +304,7 @@ void sj_task_fork(void *data, struct task_struct *parent,
 				    task_pid_nr(parent), task_pid_nr(child));
 		return;
 	}
-	f = rcu_dereference(prec->filter);
+	f = sj_task_filter(prec);
 	refcount_inc(&f->ref);
 	rec->task = child;
 	rec->dead = READ_ONCE(prec->dead);
@@ -295,9 +335,32 @@ void sj_task_exit(void *data, struct task_struct *p)
 	atomic_dec(&sj_stats.tasks);
 }
 
+/**
+ * sj_task_kill_all() - SIGKILL every task that has a chain
+ *
+ * For a forced unload: a filtered task must not outlive the filters.  A
+ * fatal signal pending, it runs no further instruction of its own; a child
+ * it forks meanwhile inherits its chain and is found the next time.
+ * Context: process context.
+ * Return: how many tasks were signalled.
+ */
+int sj_task_kill_all(void)
+{
+	struct sj_task *rec;
+	int bkt, n = 0;
+
+	rcu_read_lock();
+	hash_for_each_rcu(sj_tasks, bkt, rec, node) {
+		send_sig(SIGKILL, rec->task, 1);
+		n++;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
 int __init sj_task_init(void)
 {
-	sj_task_cache = KMEM_CACHE(sj_task, 0);
+	sj_task_cache = KMEM_CACHE(sj_task, SLAB_ACCOUNT);
 	return sj_task_cache ? 0 : -ENOMEM;
 }
 

@@ -54,12 +54,24 @@ prove() {
 	fi
 }
 
+# The proofs run beside the VM suite: the VM is one host thread (TCG,
+# thread=single) and its tests bound their work, not their time; WP keeps
+# the other core busy.  Side by side they take about 5 minutes less.
+proved() {
+	wait "$prove_pid"
+	local rc=$?
+	cat build/tap/prove.out
+	return $rc
+}
+
 group build build
 group unit make --no-print-directory unit
 group fuzz make --no-print-directory fuzz-check
 group lint make --no-print-directory lint
-group prove prove
+prove >build/tap/prove.out 2>&1 &
+prove_pid=$!
 group vm make --no-print-directory vmtest
+group prove proved
 group bench make --no-print-directory bench-smoke
 
 echo

@@ -59,7 +59,7 @@ fc=(frama-c -cpp-command "proofs/cpp.sh %1 %2 %args" -cpp-frama-c-compliant
     -cpp-extra-args="-Iuapi -Iverifier -Ijit -idirafter /usr/include -idirafter /usr/include/$(gcc -print-multiarch)"
     -wp -wp-rte -kernel-warn-key annot-error=abort
     -wp-msg-key shell)
-checker=(verifier/insn.c verifier/check.c verifier/interp.c)
+checker=(verifier/insn.c verifier/check.c verifier/alu.c verifier/interp.c)
 
 code_fct=check_length,check_opcode,check_jump,check_operand,check_insns
 code_fct+=,check_final_ret,check_scratch,data_field,compute_facts,reject

@@ -102,8 +102,14 @@ static int check_user(const struct sock_filter *prog, u32 len, u32 level,
 	char text[1024];
 
 	if (!sj_check(prog, len, &check_work, &facts, &diag) &&
-	    sj_jit_compile(prog, len, &kernel_form, NULL, 0, &size, &jit_work))
+	    sj_jit_compile(prog, len, &kernel_form, NULL, 0, &size,
+			   &jit_work)) {
 		diag.reason = SEALJIT_E_JIT;
+		diag.insn = jit_work.err_pc;
+		diag.code = jit_work.err_pc < len ? prog[jit_work.err_pc].code : 0;
+		snprintf(diag.cause, sizeof(diag.cause), "%s",
+			 sj_jit_err_text(jit_work.err));
+	}
 	sj_log_render(text, sizeof(text), level, &diag, &facts, size);
 	fputs(text, diag.reason == SEALJIT_OK ? stdout : stderr);
 	if (image_len)
@@ -133,6 +139,10 @@ static int check_kernel(const struct sock_filter *prog, u32 len, u32 level)
 	text[0] = '\0';
 	ret = ioctl(fd, SEALJIT_IOC_CHECK, &args);
 	close(fd);
+	if (ret && errno == EIO && text[0]) {
+		fputs(text, stderr);	/* the module's own failure */
+		return EXIT_SYSTEM;
+	}
 	if (ret && errno != EINVAL) {
 		fprintf(stderr, "sealjit: CHECK: %s\n", strerror(errno));
 		return EXIT_SYSTEM;
@@ -388,8 +398,19 @@ static int load_kernel(const struct sock_filter *prog, u32 len)
 		fprintf(stderr, "sealjit: LOAD: %s: needs no_new_privs or CAP_SYS_ADMIN\n",
 			strerror(err));
 		return EXIT_REJECTED;
+	case EIO:
+		/* The JIT or the validator failed: the log says where. */
+		if (text[0])
+			fputs(text, stderr);
+		fprintf(stderr, "sealjit: LOAD: %s: nothing was attached\n",
+			strerror(err));
+		return EXIT_SYSTEM;
 	case ENOTTY:
 		fprintf(stderr, "sealjit: LOAD: %s: this module cannot attach filters (too old?)\n",
+			strerror(err));
+		return EXIT_SYSTEM;
+	case ENOSPC:
+		fprintf(stderr, "sealjit: LOAD: %s: images at the module's image_limit\n",
 			strerror(err));
 		return EXIT_SYSTEM;
 	case ENOMEM:

@@ -421,22 +421,36 @@ static int lift_const(struct vctx *c, const struct sj_vx_insn *mov, u32 *k,
 	return 0;
 }
 
-/* The BPF_ALU operation of an x86 ALU /digit (cmp is not one). */
-/*@ assigns \nothing; */
-static u16 bpf_alu_op(u8 op)
+/*
+ * @l as the BPF_ALU instruction of x86 ALU /digit @op at @at, with operand
+ * @src (BPF_K or BPF_X).  cmp is not one, nor any /digit the decoder may
+ * learn later: those fail rather than read as some operation.
+ */
+/*@
+ * requires has_res(c) && \valid(l) && \separated(l, c->res);
+ * assigns *c->res, l->code;
+ */
+static int lift_alu(struct vctx *c, u8 op, u16 src, u32 at,
+		    struct bpf_lifted *l)
 {
 	switch (op) {
 	case SJ_VX_ADD:
-		return BPF_ADD;
+		l->code = BPF_ALU | BPF_ADD | src;
+		return 0;
 	case SJ_VX_OR:
-		return BPF_OR;
+		l->code = BPF_ALU | BPF_OR | src;
+		return 0;
 	case SJ_VX_AND:
-		return BPF_AND;
+		l->code = BPF_ALU | BPF_AND | src;
+		return 0;
 	case SJ_VX_SUB:
-		return BPF_SUB;
-	default:
-		return BPF_XOR;
+		l->code = BPF_ALU | BPF_SUB | src;
+		return 0;
+	case SJ_VX_XOR:
+		l->code = BPF_ALU | BPF_XOR | src;
+		return 0;
 	}
+	return fail(c, SJ_VAL_E_SHAPE, at);
 }
 
 /*
@@ -577,8 +591,7 @@ static int lift_esi_use(struct vctx *c, const struct bpf_want *w,
 	    d.src == SJ_VX_ESI) {
 		if (d.op == SJ_VX_CMP)
 			return lift_cond(c, w, false, false, l);
-		l->code = BPF_ALU | bpf_alu_op(d.op) | BPF_K;
-		return 0;
+		return lift_alu(c, d.op, BPF_K, at, l);
 	}
 	if (d.kind == SJ_VX_IMUL_RR && d.src == SJ_VX_ESI) {
 		l->code = BPF_ALU | BPF_MUL | BPF_K;
@@ -716,8 +729,7 @@ static int lift_rip(struct vctx *c, const struct bpf_want *w,
 	case SJ_VX_ALU_RIP:
 		if (d->op == SJ_VX_CMP)
 			return lift_cond(c, w, false, false, l);
-		l->code = BPF_ALU | bpf_alu_op(d->op) | BPF_K;
-		return 0;
+		return lift_alu(c, d->op, BPF_K, at, l);
 	case SJ_VX_IMUL_RIP:
 		l->code = BPF_ALU | BPF_MUL | BPF_K;
 		return 0;
@@ -775,8 +787,7 @@ static int lift_insn(struct vctx *c, const struct bpf_want *w,
 			break;
 		if (d.op == SJ_VX_CMP)
 			return lift_cond(c, w, false, true, l);
-		l->code = BPF_ALU | bpf_alu_op(d.op) | BPF_X;
-		return 0;
+		return lift_alu(c, d.op, BPF_X, at, l);
 	case SJ_VX_ALU_IMM:
 		if (d.dst != SJ_VX_EAX)
 			break;
@@ -784,8 +795,7 @@ static int lift_insn(struct vctx *c, const struct bpf_want *w,
 		l->plain = true;
 		if (d.op == SJ_VX_CMP)
 			return lift_cond(c, w, false, false, l);
-		l->code = BPF_ALU | bpf_alu_op(d.op) | BPF_K;
-		return 0;
+		return lift_alu(c, d.op, BPF_K, at, l);
 	case SJ_VX_IMUL_RR:
 		if (d.src != SJ_VX_ECX)
 			break;

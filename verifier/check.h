@@ -16,6 +16,9 @@
  * @value: the operand at fault: jump offset, load offset, constant or
  *	slot; the program length for %SEALJIT_E_LEN_RANGE
  * @len: length of the program, for the message
+ * @cause: for %SEALJIT_E_JIT and %SEALJIT_E_VALIDATE (failures of the
+ *	module, not of the filter), what failed, NUL-terminated; unused
+ *	otherwise
  */
 struct sj_diag {
 	u32 reason;
@@ -23,6 +26,7 @@ struct sj_diag {
 	u16 code;
 	u32 value;
 	u32 len;
+	char cause[96];
 };
 
 /**

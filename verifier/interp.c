@@ -21,73 +21,6 @@
 #include "interp.h"
 
 /*@
- * lemma sj_mask31: \forall integer v; 0 <= v ==> 0 <= (v & 31) <= 31;
- */
-
-/*@
- * requires op == BPF_DIV ==> v != 0;
- * assigns \nothing;
- */
-/**
- * sj_alu() - one classic-BPF ALU operation, as the kernel computes it
- * @op: BPF_OP() of the instruction
- * @a: A
- * @v: the operand (k or X); not 0 for BPF_DIV
- *
- * Return: the new A.
- */
-u32 sj_alu(u16 op, u32 a, u32 v)
-{
-	switch (op) {
-	case BPF_ADD:
-		return a + v;
-	case BPF_SUB:
-		return a - v;
-	case BPF_MUL:
-		return a * v;
-	case BPF_DIV:
-		return a / v;	/* v != 0: checked by the caller */
-	case BPF_AND:
-		return a & v;
-	case BPF_OR:
-		return a | v;
-	case BPF_XOR:
-		return a ^ v;
-	case BPF_LSH:
-		return a << (v & 31);
-	case BPF_RSH:
-		return a >> (v & 31);
-	case BPF_NEG:
-		return -a;
-	}
-	return 0;
-}
-
-/*@ assigns \nothing; */
-/**
- * sj_jump_taken() - whether a conditional jump goes to its jt branch
- * @op: BPF_OP() of the instruction
- * @a: A
- * @v: the operand (k or X)
- *
- * Return: true for jt, false for jf.
- */
-bool sj_jump_taken(u16 op, u32 a, u32 v)
-{
-	switch (op) {
-	case BPF_JEQ:
-		return a == v;
-	case BPF_JGT:
-		return a > v;
-	case BPF_JGE:
-		return a >= v;
-	case BPF_JSET:
-		return (a & v) != 0;
-	}
-	return false;
-}
-
-/*@
  * // Proved (scripts/prove.sh): on a program sj_check() accepted, every
  * // access is in bounds, no operation is undefined, and the run ends
  * // within len steps.
@@ -125,6 +58,13 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 		/*@ assert sj_insn_ok(prog, len, pc); */
 		/*@ ghost sj_op_decode(insn->code); */
 		pc++;
+		/* Unreachable for a checked program: fail closed. */
+		if (!sj_is_seccomp_op(insn->code) ||
+		    ((sj_op_flags(insn->code) & (SJ_OP_MEM_RD | SJ_OP_MEM_WR)) &&
+		     k >= SJ_MEMWORDS) ||
+		    (insn->code == (BPF_LD | BPF_W | BPF_ABS) &&
+		     (k >= SJ_DATA_SIZE || k % 4)))
+			return SECCOMP_RET_KILL_PROCESS;
 		switch (BPF_CLASS(insn->code)) {
 		case BPF_LD:
 			if (insn->code == (BPF_LD | BPF_W | BPF_ABS))
@@ -133,16 +73,20 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 				a = SJ_DATA_SIZE;
 			else if (insn->code == (BPF_LD | BPF_MEM))
 				a = mem[k];
-			else
+			else if (insn->code == (BPF_LD | BPF_IMM))
 				a = k;
+			else
+				return SECCOMP_RET_KILL_PROCESS;
 			break;
 		case BPF_LDX:
 			if (insn->code == (BPF_LDX | BPF_W | BPF_LEN))
 				x = SJ_DATA_SIZE;
 			else if (insn->code == (BPF_LDX | BPF_MEM))
 				x = mem[k];
-			else
+			else if (insn->code == (BPF_LDX | BPF_IMM))
 				x = k;
+			else
+				return SECCOMP_RET_KILL_PROCESS;
 			break;
 		case BPF_ST:
 			mem[k] = a;
@@ -169,11 +113,15 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 		case BPF_RET:
 			return BPF_RVAL(insn->code) == BPF_A ? a : k;
 		case BPF_MISC:
-			if (BPF_MISCOP(insn->code) == BPF_TAX)
+			if (insn->code == (BPF_MISC | BPF_TAX))
 				x = a;
-			else
+			else if (insn->code == (BPF_MISC | BPF_TXA))
 				a = x;
+			else
+				return SECCOMP_RET_KILL_PROCESS;
 			break;
+		default:
+			return SECCOMP_RET_KILL_PROCESS;
 		}
 	}
 	return SECCOMP_RET_KILL_PROCESS;

@@ -65,7 +65,12 @@ static void reason_text(struct sj_text *t, const struct sj_diag *d)
 			 d->value);
 		break;
 	case SEALJIT_E_JIT:
-		text_add(t, "native code generation failed");
+		text_add(t, "JIT failure (a bug of sealjit's, not the filter's): %.*s",
+			 (int)sizeof(d->cause), d->cause);
+		break;
+	case SEALJIT_E_VALIDATE:
+		text_add(t, "validator refusal (a bug of sealjit's JIT): %.*s",
+			 (int)sizeof(d->cause), d->cause);
 		break;
 	default:
 		text_add(t, "rejected for reason %u", d->reason);

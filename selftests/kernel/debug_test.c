@@ -9,7 +9,9 @@
  *    not from an allocation in the fork probe;
  *  - no constant of a filter in executable memory, scanned in the sealed
  *    images themselves, and all of them in their non-executable pools;
- *  - the SHA-256 check of sealed images notices a changed byte.
+ *  - the SHA-256 check of sealed images notices a changed byte;
+ *  - a failure of the JIT or the validator is the module's EIO with its own
+ *    reason, instruction and cause, never EINVAL, and attaches nothing.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -22,17 +24,6 @@
 #include "sj_test.h"
 
 #define FAIL_FORK "/sys/kernel/debug/sealjit/fail_fork"
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok ? 0 : -1;
-}
 
 TEST(a_child_whose_chain_cannot_be_copied_never_runs)
 {
@@ -47,7 +38,7 @@ TEST(a_child_whose_chain_cannot_be_copied_never_runs)
 	ASSERT_EQ(0, sj_nnp());
 	ASSERT_EQ(0, sj_load_for(__NR_getppid, SECCOMP_RET_ERRNO | 9));
 	kills = sj_stat("fork_kills");
-	ASSERT_EQ(0, write_file(FAIL_FORK, "1"));
+	ASSERT_EQ(0, sj_write_file(FAIL_FORK, "1"));
 	pid = fork();
 	if (pid == 0) {
 		/* Unfiltered code must never get here. */
@@ -101,7 +92,7 @@ TEST(children_and_threads_inherit_without_atomic_allocations)
 	ASSERT_EQ(0, sj_load_for(__NR_getppid, SECCOMP_RET_ERRNO | 9));
 	spares = sj_stat("fork_spares");
 	kills = sj_stat("fork_kills");
-	ASSERT_EQ(0, write_file(FAIL_FORK_ALLOC, "1000"));
+	ASSERT_EQ(0, sj_write_file(FAIL_FORK_ALLOC, "1000"));
 	for (i = 0; i < 50; i++) {
 		pid = fork();
 		if (pid == 0)
@@ -119,23 +110,10 @@ TEST(children_and_threads_inherit_without_atomic_allocations)
 	}
 	EXPECT_EQ(kills, sj_stat("fork_kills"));
 	EXPECT_EQ(spares + 70, sj_stat("fork_spares"));
-	ASSERT_EQ(0, write_file(FAIL_FORK_ALLOC, "0"));
+	ASSERT_EQ(0, sj_write_file(FAIL_FORK_ALLOC, "0"));
 }
 
 #define KILL_COMPANION "/sys/kernel/debug/sealjit/kill_companion"
-
-static long read_number(const char *path)
-{
-	char buf[32] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? strtol(buf, NULL, 10) : -1;
-}
 
 static void *getppid_thread(void *arg)
 {
@@ -161,17 +139,17 @@ TEST(a_thread_killed_loses_no_task_work_queued_before_its_end)
 	pthread_t t;
 	void *ret;
 
-	before = read_number(KILL_COMPANION);
+	before = sj_read_number(KILL_COMPANION);
 	ASSERT_LE(0, before) {
 		TH_LOG("%s missing: load the SEALJIT_DEBUG=1 build",
 		       KILL_COMPANION);
 	}
 	ASSERT_EQ(0, sj_nnp());
 	ASSERT_EQ(0, sj_load(prog, LEN(prog)));
-	ASSERT_EQ(0, write_file(KILL_COMPANION, "1"));
+	ASSERT_EQ(0, sj_write_file(KILL_COMPANION, "1"));
 	ASSERT_EQ(0, pthread_create(&t, NULL, getppid_thread, NULL));
 	ASSERT_EQ(0, pthread_join(t, &ret));
-	EXPECT_EQ(before + 1, read_number(KILL_COMPANION));
+	EXPECT_EQ(before + 1, sj_read_number(KILL_COMPANION));
 	/* The process lives on, with its other threads. */
 	EXPECT_NE(-1, syscall(__NR_getpid));
 }
@@ -269,7 +247,7 @@ TEST(a_changed_byte_in_a_sealed_image_is_detected)
 		TH_LOG("%s", text);
 	}
 	free(text);
-	ASSERT_EQ(0, write_file("/sys/kernel/debug/sealjit/tamper", "1"));
+	ASSERT_EQ(0, sj_write_file("/sys/kernel/debug/sealjit/tamper", "1"));
 	text = read_all("/sys/kernel/debug/sealjit/verify", &len);
 	ASSERT_NE(NULL, text);
 	text[len - 1] = '\0';
@@ -280,6 +258,74 @@ TEST(a_changed_byte_in_a_sealed_image_is_detected)
 	free(text);
 	/* The filter still works: only padding was changed. */
 	EXPECT_EQ(-1, syscall(__NR_getppid));
+}
+
+/*
+ * The module's own failures, injected: (switch, request, errno, reason,
+ * text the log must hold).  A JIT failure shows in CHECK as in LOAD; a
+ * validator refusal only in LOAD (CHECK emits nothing).
+ */
+static const struct internal_case {
+	const char *name;
+	const char *fault;
+	unsigned long request;
+	unsigned int reason;
+	const char *log;
+} internal_cases[] = {
+	{ "JIT failure at CHECK", "fail_jit", SEALJIT_IOC_CHECK,
+	  SEALJIT_E_JIT, "JIT failure (a bug of sealjit's, not the filter's): length out of range" },
+	{ "JIT failure at LOAD", "fail_jit", SEALJIT_IOC_LOAD,
+	  SEALJIT_E_JIT, "JIT failure (a bug of sealjit's, not the filter's): length out of range" },
+	{ "validator refusal at LOAD", "fail_validate", SEALJIT_IOC_LOAD,
+	  SEALJIT_E_VALIDATE, "validator refusal (a bug of sealjit's JIT): " },
+};
+
+TEST(the_modules_own_failures_are_eio_with_a_reason_and_attach_nothing)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 9),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = LEN(prog),
+				    .filter = (struct sock_filter *)prog };
+	size_t i;
+
+	ASSERT_EQ(0, sj_nnp());
+	for (i = 0; i < sizeof(internal_cases) / sizeof(internal_cases[0]);
+	     i++) {
+		const struct internal_case *c = &internal_cases[i];
+		struct sealjit_filter_args args = {
+			.size = sizeof(args), .fprog = (uintptr_t)&fprog,
+			.log_level = SEALJIT_LOG_ERRORS,
+		};
+		char path[96], log[512] = "";
+		int fd, ret, rejects = sj_stat("validator_rejects");
+
+		args.log_buf = (uintptr_t)log;
+		args.log_size = sizeof(log);
+		snprintf(path, sizeof(path), "/sys/kernel/debug/sealjit/%s",
+			 c->fault);
+		ASSERT_EQ(0, sj_write_file(path, "1")) TH_LOG("%s", path);
+		fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		ret = ioctl(fd, c->request, &args);
+		EXPECT_EQ(-1, ret) TH_LOG("%s", c->name);
+		EXPECT_EQ(EIO, errno) TH_LOG("%s", c->name);
+		EXPECT_EQ(c->reason, args.err_reason) TH_LOG("%s", c->name);
+		EXPECT_NE(NULL, strstr(log, c->log))
+			TH_LOG("%s: log \"%s\"", c->name, log);
+		EXPECT_EQ(0, args.image_size) TH_LOG("%s", c->name);
+		if (c->reason == SEALJIT_E_VALIDATE)
+			EXPECT_EQ(rejects + 1, sj_stat("validator_rejects"));
+		/* The switch is spent: the same request now succeeds. */
+		EXPECT_EQ(0, ioctl(fd, SEALJIT_IOC_CHECK, &args))
+			TH_LOG("%s", c->name);
+		close(fd);
+		/* Nothing was attached: getppid still runs. */
+		EXPECT_LT(0, syscall(__NR_getppid)) TH_LOG("%s", c->name);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ucontext.h>
@@ -1031,6 +1033,58 @@ TEST(stress_no_escape_while_loading_forking_and_exiting)
 	EXPECT_LT(10, forks);
 }
 
+#define CG "/sys/fs/cgroup"
+#define CG_SJ CG "/sealjit-test"
+
+/*
+ * What a filter holds (its tables, its record, its image's bookkeeping) is
+ * charged to the loader's memory cgroup: 300 filters raise memory.current
+ * by well over 300 times their two 2 KiB tables' worth of 3 KiB, where
+ * unaccounted memory would leave it nearly flat (the per-CPU charge
+ * cache holds at most 256 KiB).
+ */
+TEST(what_filters_hold_is_charged_to_the_loaders_memory_cgroup)
+{
+	int fds[2], status, i;
+	long grew = -1;
+	pid_t pid;
+
+	mkdir(CG, 0755);
+	if (mount("none", CG, "cgroup2", 0, NULL))
+		ASSERT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, sj_write_file(CG "/cgroup.subtree_control", "+memory"));
+	if (mkdir(CG_SJ, 0755))
+		ASSERT_EQ(EEXIST, errno);
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	if (pid == 0) {
+		long before, after;
+
+		if (sj_write_file(CG_SJ "/cgroup.procs", "0") || sj_nnp())
+			_exit(1);
+		before = sj_read_number(CG_SJ "/memory.current");
+		for (i = 0; i < 300; i++)
+			if (sj_load_for(__NR_getppid, SECCOMP_RET_ERRNO | 9))
+				_exit(2);
+		after = sj_read_number(CG_SJ "/memory.current");
+		grew = after - before;
+		if (write(fds[1], &grew, sizeof(grew)) != sizeof(grew))
+			_exit(3);
+		_exit(0);
+	}
+	ASSERT_LT(0, pid);
+	close(fds[1]);
+	EXPECT_EQ(sizeof(grew), read(fds[0], &grew, sizeof(grew)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	TH_LOG("memory.current grew by %ld bytes for 300 filters", grew);
+	EXPECT_LT(300L * 3072, grew);
+	/* Its tasks gone, the cgroup can go (its charges drain later). */
+	for (i = 0; i < 100 && rmdir(CG_SJ); i++)
+		usleep(10000);
+	EXPECT_EQ(0, access(CG_SJ, F_OK) ? 0 : 1);
+}
+
 int main(int argc, char **argv)
 {
 	ssize_t n;
@@ -1043,6 +1097,43 @@ int main(int argc, char **argv)
 			return 1;
 		for (;;)
 			pause();
+	}
+	/*
+	 * For the VM script: attach filters until one is refused, say how
+	 * many and why on stdout, then hold them until killed.
+	 */
+	if (argc > 1 && !strcmp(argv[1], "--fill")) {
+		int i = 0, err;
+
+		if (sj_nnp())
+			return 1;
+		while (!(err = sj_load_for(__NR_getppid,
+					   SECCOMP_RET_ERRNO | 9)))
+			i++;
+		printf("loaded %d filters, then refused: %s\n", i,
+		       strerror(err));
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	/* For the VM script: the kernel's seccomp (and its BPF JIT) works. */
+	if (argc > 1 && !strcmp(argv[1], "--kernel-seccomp")) {
+		const struct sock_filter prog[] = {
+			STMT(BPF_LD | BPF_W | BPF_ABS,
+			     offsetof(struct seccomp_data, nr)),
+			JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+			STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 9),
+			STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog fprog = { .len = LEN(prog),
+					    .filter = (struct sock_filter *)prog };
+
+		if (sj_nnp() || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER,
+				      &fprog)) {
+			perror("seccomp");
+			return 1;
+		}
+		return syscall(__NR_getppid) == -1 && errno == 9 ? 0 : 1;
 	}
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	if (n < 0)

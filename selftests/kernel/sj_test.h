@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -65,6 +66,32 @@ static inline int sj_load_for(int nr, unsigned int action)
 	};
 
 	return sj_load(prog, LEN(prog));
+}
+
+/* The number a file (debugfs, cgroupfs) holds, or -1. */
+static inline long sj_read_number(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/* Write @text to @path in one write(); 0 or -1. */
+static inline int sj_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
 }
 
 /* One counter from /sys/kernel/debug/sealjit/stats, or -1. */

@@ -457,6 +457,100 @@ static void test_jump_heavy(void)
 	}
 }
 
+/*
+ * Each way a compile can fail, and the cause and instruction it reports:
+ * (program, length, buffer size or 0 for sizing only, addrs to corrupt
+ * before emitting or -1, expected cause, expected pc).
+ */
+static const struct sock_filter two[] = {
+	LD_ABS(0), S(BPF_RET | BPF_K, 0x7fff0000),
+};
+static const struct sock_filter unchecked[] = {
+	LD_ABS(0), ALU_K(BPF_MOD, 3), RET_A,	/* MOD: classic, not seccomp */
+};
+static const struct jit_failure {
+	const char *name;
+	const struct sock_filter *prog;
+	u32 len;
+	u32 cap;
+	int corrupt;
+	u32 err;
+	u32 err_pc;
+} jit_failures[] = {
+	{ "length 0", two, 0, 0, -1, SJ_JIT_E_LEN, 0 },
+	{ "length over 4096", two, SJ_MAXINSNS + 1, 0, -1, SJ_JIT_E_LEN, 0 },
+	{ "an opcode seccomp refuses", unchecked, 3, 0, -1, SJ_JIT_E_INSN, 1 },
+	{ "a buffer too small", two, 2, 8, -1, SJ_JIT_E_SPACE, 2 },
+	{ "offsets out of order", two, 2, 256, 1, SJ_JIT_E_LAYOUT, 1 },
+	{ "accepted", two, 2, 256, -1, SJ_JIT_OK, 0 },
+};
+
+static void test_jit_failures(void)
+{
+	static const struct sj_jit_opts form = SJ_JIT_OPTS_KERNEL_FORM;
+	static struct sj_jit_work work;
+	static u8 buf[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(jit_failures) / sizeof(jit_failures[0]); i++) {
+		const struct jit_failure *f = &jit_failures[i];
+		u32 image_len;
+		int ret;
+
+		work.err_pc = 0xdead;
+		ret = sj_jit_compile(f->prog, f->len, &form, NULL, 0,
+				     &image_len, &work);
+		if (!ret && f->cap) {
+			if (f->corrupt >= 0)
+				work.addrs[f->corrupt] = work.addrs[f->len] + 1;
+			ret = sj_jit_emit(f->prog, f->len, &form, buf, f->cap,
+					  &image_len, &work);
+		}
+		if (!tap_ok((ret == 0) == (f->err == SJ_JIT_OK) &&
+			    work.err == f->err &&
+			    (f->err == SJ_JIT_OK || work.err_pc == f->err_pc),
+			    "jit failure: %s: %s", f->name,
+			    sj_jit_err_text(f->err)))
+			tap_diag("returned %d, cause %u (%s) at insn %u", ret,
+				 work.err, sj_jit_err_text(work.err),
+				 work.err_pc);
+	}
+}
+
+/* Programs the checker refuses: the interpreter still fails closed. */
+static const struct exec_case unchecked_cases[] = {
+	{ "mod (classic, not seccomp)", PROG(LD_IMM(7), ALU_K(BPF_MOD, 3),
+	  RET_A), .expect = SECCOMP_RET_KILL_PROCESS },
+	{ "ldb (classic, not seccomp)", PROG(S(BPF_LD | BPF_B | BPF_ABS, 0),
+	  RET_A), .expect = SECCOMP_RET_KILL_PROCESS },
+	{ "load past seccomp_data", PROG(LD_ABS(64), RET_A),
+	  .expect = SECCOMP_RET_KILL_PROCESS },
+	{ "unaligned load", PROG(LD_ABS(2), RET_A),
+	  .expect = SECCOMP_RET_KILL_PROCESS },
+	{ "scratch slot 16", PROG(S(BPF_ST, 16), RET_A),
+	  .expect = SECCOMP_RET_KILL_PROCESS },
+	{ "unknown opcode 0xff", PROG(S(0xff, 0), RET_A),
+	  .expect = SECCOMP_RET_KILL_PROCESS },
+	{ "falls off the end", PROG(LD_IMM(1)),
+	  .expect = SECCOMP_RET_KILL_PROCESS },
+};
+
+static void test_unchecked(void)
+{
+	struct seccomp_data in = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(unchecked_cases) / sizeof(unchecked_cases[0]);
+	     i++) {
+		const struct exec_case *c = &unchecked_cases[i];
+		u32 got = sj_interp(c->prog, c->len, &in);
+
+		if (!tap_ok(got == c->expect,
+			    "interpreter fails closed: %s", c->name))
+			tap_diag("got 0x%08x", got);
+	}
+}
+
 int main(void)
 {
 	size_t i;
@@ -470,5 +564,7 @@ int main(void)
 	test_blinding();
 	test_many_passes();
 	test_jump_heavy();
+	test_jit_failures();
+	test_unchecked();
 	return tap_done();
 }

@@ -40,7 +40,7 @@ t "the refusal names the missing symbol in one log line" \
 t "and leaves no module behind" not_loaded
 t "insmod succeeds" insmod $M
 t "/dev/sealjit is a character device" test -c /dev/sealjit
-t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.1"'
+t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.2"'
 
 # The kselftest harnesses print their own TAP; their results count like ours.
 mark dev_test
@@ -54,7 +54,7 @@ stat() { sed -n "s/^$1 //p" /sys/kernel/debug/sealjit/stats; }
 # hook_idle_ms after the last filter (tested on their own below).
 settles() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt "${1:-100}" ]; do
 		stat_is filters 0 && stat_is images 0 && stat_is tasks 0 &&
 			return 0
 		sleep 0.1
@@ -223,11 +223,87 @@ t "rmmod racing short-lived filtered processes leaves a working module" \
 t "after the races, live objects return to zero" settles
 t "and a filter still works" denied_socket
 
+# rmmod -f (Debian enables forced unload): with filters attached the
+# module kills every filtered task (none may go on unfiltered), waits for
+# an open /dev/sealjit to be closed, unregisters everything and says so;
+# the kernel stays up (run-vm.sh fails the run on any oops or warning).
+dmesg -n 1
+/bin/enforce_test --hold &
+holder=$!
+sealjit run /tmp/allow.bpf -- sh -c 'while :; do /bin/true; done' &
+forker=$!
+i=0
+while ! [ "$(stat filters)" -ge 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sh -c 'exec 3<>/dev/sealjit; sleep 3' &
+opener=$!
+sleep 0.5
+killed_by() {
+	wait "$1"
+	rc=$?
+	echo "pid $1 ended with $rc"
+	[ $rc -eq 137 ]
+}
+t "rmmod -f unloads the module with filters attached" \
+	sh -c 'rmmod -f sealjit && ! grep -q "^sealjit " /proc/modules'
+t "the filtered holder was killed" killed_by $holder
+t "the filtered process forking in a loop was killed" killed_by $forker
+t "the unload waited for the open /dev/sealjit to be closed" \
+	sh -c "! kill -0 $opener 2>/dev/null"
+wait $opener
+t "it said it killed the filtered tasks" \
+	in_dmesg "sealjit: forced unload with [0-9]* filters attached: killing every filtered task"
+t "it said it waited for the open file" \
+	in_dmesg "sealjit: forced unload: waiting for 1 open /dev/sealjit file to be closed"
+t "it said when everything had ended" \
+	in_dmesg "sealjit: forced unload: every filtered task has ended; unregistering"
+dmesg -n 7
+t "after rmmod -f, the module loads again" insmod $M
+t "and a filter works" denied_socket
+
+# Module memory is the machine's: the images' share is capped
+# (image_limit, 64 MiB by default).  Two processes load until refused, the
+# first by its chain's limit, the second by the cap; meanwhile another
+# module still loads and the kernel's seccomp still JIT-compiles.
+LIMIT=/sys/module/sealjit/parameters/image_limit
+t "the default image_limit is 64 MiB" sh -c "[ \$(cat $LIMIT) = 67108864 ]"
+fill_until() {
+	i=0
+	while ! grep -q "refused" "$1" && [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$1"
+}
+/bin/enforce_test --fill >/tmp/fill1.out &
+filler1=$!
+fill_until /tmp/fill1.out >/dev/null
+/bin/enforce_test --fill >/tmp/fill2.out &
+filler2=$!
+refused_with() { fill_until "$1" | grep "then refused: $2"; }
+t "a process loading until refused meets its chain's limit first" \
+	refused_with /tmp/fill1.out "Cannot allocate memory"
+t "a second one is refused at image_limit with ENOSPC" \
+	refused_with /tmp/fill2.out "No space left on device"
+t "the refusal is logged" \
+	in_dmesg "sealjit: image memory at its limit (image_limit=67108864 bytes): refusing a filter of pid"
+t "the images hold no more than image_limit" \
+	sh -c "b=\$(sed -n 's/^image_bytes //p' /sys/kernel/debug/sealjit/stats); echo \$b; [ \$b -le 67108864 ] && [ \$b -gt 60000000 ]"
+t "at the limit, insmod of another module works" \
+	sh -c 'insmod /lib/modules/crc7.ko && rmmod crc7'
+t "at the limit, the kernel's seccomp attaches through its BPF JIT" \
+	sh -c 'grep -q 1 /proc/sys/net/core/bpf_jit_enable && /bin/enforce_test --kernel-seccomp'
+kill $filler1 $filler2
+wait $filler1 $filler2 2>/dev/null
+t "after the fillers, live objects return to zero" settles 600
+t "and image memory too" stat_is image_bytes 0
+
 # parity_test's children make the kernel's seccomp write an audit line
 # each: keep them off the slow serial console (the bench still scans them).
 dmesg -n 1
 mark parity_test
 /bin/parity_test || failed=1
+mark regs_test
+/bin/regs_test || failed=1
 dmesg -n 7
 
 # The kernel's own seccomp selftest must give the same results with sealjit

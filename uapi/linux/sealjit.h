@@ -25,7 +25,7 @@
 
 #define SEALJIT_DEVICE		"/dev/sealjit"
 #define SEALJIT_ABI_MAJOR	1
-#define SEALJIT_ABI_MINOR	1
+#define SEALJIT_ABI_MINOR	2
 
 /* Limits, identical to seccomp's. */
 #define SEALJIT_MAXINSNS	4096	/* BPF_MAXINSNS */
@@ -88,12 +88,17 @@ struct sealjit_version {
  * @SEALJIT_E_SHIFT_RANGE: a shift by constant 32 or more
  * @SEALJIT_E_SCRATCH_INDEX: a scratch slot M[k] with k >= 16
  * @SEALJIT_E_SCRATCH_UNINIT: M[k] read where some path has not written it
- * @SEALJIT_E_JIT: the JIT could not translate a checked filter (a bug)
+ * @SEALJIT_E_JIT: the JIT could not translate a checked filter (a bug in
+ *	the module, not in the filter)
+ * @SEALJIT_E_VALIDATE: the independent validator refused the native code
+ *	of a checked filter (a bug in the module's JIT; nothing was sealed)
  * @SEALJIT_E_MAX: one past the last reason
  *
  * Reported in sealjit_filter_args.err_reason together with the index of
  * the offending instruction in err_insn.  The ioctl itself returns EINVAL
- * for all of them, as seccomp(2) does.
+ * for the filter's faults, as seccomp(2) does, and EIO for the module's
+ * own (%SEALJIT_E_JIT, %SEALJIT_E_VALIDATE), whose log line says what
+ * failed.
  */
 enum sealjit_reason {
 	SEALJIT_OK = 0,
@@ -109,6 +114,7 @@ enum sealjit_reason {
 	SEALJIT_E_SCRATCH_INDEX,
 	SEALJIT_E_SCRATCH_UNINIT,
 	SEALJIT_E_JIT,
+	SEALJIT_E_VALIDATE,
 	SEALJIT_E_MAX,
 };
 
