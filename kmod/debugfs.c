@@ -60,6 +60,8 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "bad_entries %d\ndigest_mismatches %d\n",
 		   atomic_read(&sj_stats.bad_entries),
 		   atomic_read(&sj_stats.digest_mismatches));
+	seq_printf(m, "residual_rejects %d\n",
+		   atomic_read(&sj_stats.residual_rejects));
 	seq_printf(m, "image_bytes %ld\n",
 		   atomic_long_read(&sj_stats.image_bytes));
 	seq_printf(m, "validator_rejects %d\nvalidate_ns_last %lld\n",

@@ -504,11 +504,12 @@ void sj_filter_exit(void)
  * The residual programs of the syscalls whose result depends on their
  * arguments: once nr and arch are known, a filter in libseccomp's linear
  * layout leaves a few argument tests of its hundreds of instructions
- * (verifier/residual.c).  Each is checked and sized like any filter, into
- * preps[1..], and goes in the filter's own image as one more function,
- * validated against its residual program.  Best effort: an entry without
- * one (more than SJ_MAX_SPEC, a residual the checker refuses, no memory)
- * runs the whole filter.
+ * (verifier/residual.c), each confirmed equal to the filter for its
+ * syscall (verifier/residual_check.c).  Each is checked and sized like any
+ * filter, into preps[1..], and goes in the filter's own image as one more
+ * function, validated against its residual program.  Best effort: an
+ * entry without one (more than SJ_MAX_SPEC, a residual the checker or the
+ * confirmation refuses, no memory) runs the whole filter.
  * Return: how many residual programs (0 if none, f->spec then unset).
  */
 static u32 build_spec(struct sj_filter *f, const struct sj_prepared *prep,
@@ -536,6 +537,15 @@ static u32 build_spec(struct sj_filter *f, const struct sj_prepared *prep,
 			sj_table_syscall(row, i, &arch, &nr);
 			len = sj_residual(prep->insns, prep->len, arch, nr, res,
 					  sj_rwork);
+			if (len && !sj_residual_check(prep->insns, prep->len,
+						      arch, nr, res, len,
+						      sj_rwork)) {
+				/* Our bug: that syscall runs the whole filter. */
+				atomic_inc(&sj_stats.residual_rejects);
+				pr_warn_ratelimited("a residual program for syscall %u (arch 0x%x) is not the filter: not used\n",
+						    nr, arch);
+				len = 0;
+			}
 			if (len)
 				spec->index[row][i] =
 					(u8)spec_index(preps, &n, res, len);

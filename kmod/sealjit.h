@@ -158,6 +158,7 @@ struct sj_stats {
 	atomic_t bad_entries;
 	atomic_t digest_mismatches;
 	atomic_t validator_rejects;
+	atomic_t residual_rejects;
 	atomic_long_t image_bytes;	/* module memory held, see image_limit */
 	atomic64_t validate_ns_last;
 	atomic64_t phase_ns_last[SJ_NPHASES];

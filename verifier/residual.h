@@ -37,5 +37,8 @@ struct sj_residual_work {
 
 u32 sj_residual(const struct sock_filter *prog, u32 len, u32 arch, u32 nr,
 		struct sock_filter *out, struct sj_residual_work *work);
+bool sj_residual_check(const struct sock_filter *prog, u32 len, u32 arch,
+		       u32 nr, const struct sock_filter *res, u32 rlen,
+		       struct sj_residual_work *work);
 
 #endif /* SJ_RESIDUAL_H */

@@ -241,6 +241,70 @@ static void random_programs(u32 count)
 	       "the random decisions include constants and non-constants");
 }
 
+/* Mutation scores of sj_residual_check(), over residual programs. */
+struct mutant_score {
+	u64 tried;	/* mutants the checker accepts as programs */
+	u64 differ;	/* of those, seen to return something else */
+	u64 caught;	/* of those, refused by sj_residual_check() */
+	u64 missed;	/* confirmed yet differing: a soundness bug */
+};
+
+/*
+ * One mutant of residual @res (@rlen) of @prog for (@arch, @nr): an
+ * operand, a jump offset or an opcode changed.  The check must refuse
+ * every mutant that returns something else on one of 32 inputs, and
+ * confirm none that does.
+ */
+static void residual_mutant(const struct sock_filter *prog, u32 len, u32 arch,
+			    u32 nr, const struct sock_filter *res, u32 rlen,
+			    struct sj_residual_work *rwork,
+			    struct mutant_score *score)
+{
+	static const u16 codes[] = {
+		BPF_RET | BPF_K, BPF_RET | BPF_A, BPF_LD | BPF_IMM,
+		BPF_ALU | BPF_ADD | BPF_K, BPF_JMP | BPF_JGT | BPF_K,
+		BPF_JMP | BPF_JEQ | BPF_K, BPF_LD | BPF_W | BPF_ABS,
+	};
+	static struct sock_filter mut[SJ_MAXINSNS];
+	u32 at = sj_gen_pick(&rng, rlen), k;
+	struct seccomp_data sd;
+	struct sj_facts facts;
+	struct sj_diag diag;
+	bool differs = false, confirmed;
+
+	memcpy(mut, res, rlen * sizeof(*mut));
+	switch (sj_gen_pick(&rng, 4)) {
+	case 0:
+		mut[at].k += sj_gen_pick(&rng, 2) ? 1 : -1;
+		break;
+	case 1:
+		mut[at].jt ^= 1;
+		break;
+	case 2:
+		mut[at].jf += 1;
+		break;
+	default:
+		mut[at].code = codes[sj_gen_pick(&rng, ARRAY_SIZE(codes))];
+		break;
+	}
+	if (sj_check(mut, rlen, &cwork, &facts, &diag))
+		return;
+	score->tried++;
+	for (k = 0; k < 32 && !differs; k++) {
+		random_input(&sd, arch, nr, prog, len);
+		differs = sj_interp(prog, len, &sd) != sj_interp(mut, rlen, &sd);
+	}
+	confirmed = sj_residual_check(prog, len, arch, nr, mut, rlen, rwork);
+	score->differ += differs;
+	score->caught += differs && !confirmed;
+	if (differs && confirmed && score->missed++ < 3) {
+		tap_diag("a mutant residual confirmed, yet it differs (arch 0x%x nr %u):",
+			 arch, nr);
+		sj_print_prog(prog, len);
+		sj_print_prog(mut, rlen);
+	}
+}
+
 /*
  * Residual programs: for every (arch, nr) of random programs, what is left
  * once nr and arch are known is accepted by the checker, no longer than
@@ -255,7 +319,8 @@ static void residuals(u32 count)
 	static struct sj_residual_work rwork;
 	static u16 incoming[SJ_MAXINSNS];
 	static const u32 nrs[] = { 0, 1, 3, 39, 110, 135, 450, 511 };
-	u64 total = 0, kept = 0, wrong = 0, rejected = 0;
+	u64 total = 0, kept = 0, wrong = 0, rejected = 0, unconfirmed = 0;
+	struct mutant_score score = { 0 };
 	u32 i, j;
 
 	for (i = 0; i < count && wrong < 5; i++) {
@@ -300,6 +365,15 @@ static void residuals(u32 count)
 				rejected++;
 				continue;
 			}
+			if (!sj_residual_check(prog, len, arch, nr, res, rlen,
+					       &rwork) && unconfirmed++ < 3) {
+				tap_diag("program %u, arch 0x%x nr %u: its residual not confirmed",
+					 i, arch, nr);
+				sj_print_prog(prog, len);
+				sj_print_prog(res, rlen);
+			}
+			residual_mutant(prog, len, arch, nr, res, rlen, &rwork,
+					&score);
 			if (sj_native_build(&part, res, rlen)) {
 				wrong++;
 				tap_diag("program %u: the JIT refused a residual", i);
@@ -330,6 +404,15 @@ static void residuals(u32 count)
 	       "at least 95%% of the syscalls have a residual program the checker accepts (%llu of %u have none)",
 	       (unsigned long long)rejected, 4 * i);
 	tap_ok(kept < total, "residual programs are shorter");
+	tap_ok(!unconfirmed,
+	       "sj_residual_check() confirms every residual program (%llu not)",
+	       (unsigned long long)unconfirmed);
+	tap_ok(!score.missed && score.differ > 1000,
+	       "sj_residual_check() refuses every mutant residual seen to differ (%llu of %llu; %llu mutants in all, %llu missed)",
+	       (unsigned long long)score.caught,
+	       (unsigned long long)score.differ,
+	       (unsigned long long)score.tried,
+	       (unsigned long long)score.missed);
 }
 
 /* seccomp_run_filters() over @n results, newest first: its own loop. */
