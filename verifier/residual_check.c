@@ -192,6 +192,15 @@ static bool meet(struct sj_residual_work *w, const struct sock_filter *res,
 	return true;
 }
 
+/*@
+ * requires \valid(work);
+ * requires 0 < len <= SJ_MAXINSNS ==> \valid_read(prog + (0 .. len - 1));
+ * requires 0 < rlen <= len ==> \valid_read(res + (0 .. rlen - 1));
+ * requires \separated(work, prog + (0 .. SJ_MAXINSNS - 1),
+ *	res + (0 .. SJ_MAXINSNS - 1));
+ * assigns work->reach[0 .. SJ_MAXINSNS - 1],
+ *	work->newpc[0 .. SJ_MAXINSNS - 1], work->in[0 .. SJ_MAXINSNS - 1];
+ */
 /**
  * sj_residual_check() - is @res the filter @prog for syscall @nr of @arch?
  * @prog: a filter accepted by sj_check()
@@ -205,15 +214,6 @@ static bool meet(struct sj_residual_work *w, const struct sock_filter *res,
  * Context: any; does not sleep or allocate.
  * Return: true if, for every input with this @nr and @arch, @res returns
  * what @prog returns; false if that could not be shown.
- */
-/*@
- * requires \valid(work);
- * requires 0 < len <= SJ_MAXINSNS ==> \valid_read(prog + (0 .. len - 1));
- * requires 0 < rlen <= len ==> \valid_read(res + (0 .. rlen - 1));
- * requires \separated(work, prog + (0 .. SJ_MAXINSNS - 1),
- *	res + (0 .. SJ_MAXINSNS - 1));
- * assigns work->reach[0 .. SJ_MAXINSNS - 1],
- *	work->newpc[0 .. SJ_MAXINSNS - 1], work->in[0 .. SJ_MAXINSNS - 1];
  */
 bool sj_residual_check(const struct sock_filter *prog, u32 len, u32 arch,
 		       u32 nr, const struct sock_filter *res, u32 rlen,
