@@ -6,12 +6,16 @@
  * that stop, so its timing is exact).  Each case runs once under each
  * engine in a traced child; the two traces must be identical, and the
  * tracer must see the syscall's number in orig_rax, as seccomp leaves it.
+ * And the core dump of KILL_PROCESS: its registers hold that number too.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/procfs.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -214,6 +218,108 @@ TEST(a_tracer_and_the_restart_logic_see_what_they_see_under_seccomp)
 			show(_metadata, "sealjit", &ours);
 		}
 	}
+}
+
+#define CORE_PATTERN	"/proc/sys/kernel/core_pattern"
+#define CORE_USES_PID	"/proc/sys/kernel/core_uses_pid"
+#define CORE_FILE	"/tmp/sj-core"
+
+/* orig_rax of the first NT_PRSTATUS note of the core file, or -2. */
+static long core_orig_rax(const char *path)
+{
+	static char core[1 << 20];
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)core;
+	ssize_t size;
+	int fd, i;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -2;
+	size = read(fd, core, sizeof(core));
+	close(fd);
+	if (size < (ssize_t)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG))
+		return -2;
+	for (i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)(core + eh->e_phoff +
+							    i * eh->e_phentsize);
+		size_t at = ph->p_offset, end = ph->p_offset + ph->p_filesz;
+
+		if (ph->p_type != PT_NOTE || end > (size_t)size)
+			continue;
+		while (at + sizeof(Elf64_Nhdr) <= end) {
+			const Elf64_Nhdr *nh = (const Elf64_Nhdr *)(core + at);
+			size_t desc = at + sizeof(*nh) + ((nh->n_namesz + 3) & ~3U);
+
+			if (nh->n_type == NT_PRSTATUS &&
+			    desc + sizeof(struct elf_prstatus) <= end) {
+				const struct elf_prstatus *st =
+					(const void *)(core + desc);
+
+				return (long)st->pr_reg[offsetof(struct user_regs_struct,
+							 orig_rax) / 8];
+			}
+			at = desc + ((nh->n_descsz + 3) & ~3U);
+		}
+	}
+	return -2;
+}
+
+/* A child killed by KILL_PROCESS for getppid under @engine: its core's orig_rax. */
+static long killed_core(enum engine engine)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = LEN(prog),
+				    .filter = (struct sock_filter *)prog };
+	struct rlimit core = { RLIM_INFINITY, RLIM_INFINITY };
+	int status;
+	pid_t pid;
+
+	unlink(CORE_FILE);
+	pid = fork();
+	if (pid == 0) {
+		if (setrlimit(RLIMIT_CORE, &core) || sj_nnp() ||
+		    (engine == KERNEL_SECCOMP ?
+		     prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) :
+		     sj_load(prog, LEN(prog))))
+			_exit(2);
+		syscall(__NR_getppid);
+		_exit(3);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+	    !WIFSIGNALED(status) || WTERMSIG(status) != SIGSYS ||
+	    !WCOREDUMP(status))
+		return -3;
+	return core_orig_rax(CORE_FILE);
+}
+
+TEST(a_kill_process_core_dump_holds_the_syscall_number_as_under_seccomp)
+{
+	char saved[256] = "";
+	long kernel, ours, uses_pid;
+	ssize_t n;
+	int fd;
+
+	fd = open(CORE_PATTERN, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, saved, sizeof(saved) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	uses_pid = sj_read_number(CORE_USES_PID);
+	ASSERT_EQ(0, sj_write_file(CORE_PATTERN, CORE_FILE));
+	ASSERT_EQ(0, sj_write_file(CORE_USES_PID, "0"));
+	kernel = killed_core(KERNEL_SECCOMP);
+	ours = killed_core(SEALJIT);
+	sj_write_file(CORE_PATTERN, saved);
+	sj_write_file(CORE_USES_PID, uses_pid > 0 ? "1" : "0");
+	unlink(CORE_FILE);
+	TH_LOG("orig_rax in the core: seccomp %ld, sealjit %ld", kernel, ours);
+	EXPECT_EQ(__NR_getppid, kernel);
+	EXPECT_EQ(__NR_getppid, ours);
 }
 
 TEST_HARNESS_MAIN
