@@ -234,9 +234,12 @@ sealjit run /tmp/allow.bpf -- sh -c 'while :; do /bin/true; done' &
 forker=$!
 i=0
 while ! [ "$(stat filters)" -ge 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-sh -c 'exec 3<>/dev/sealjit; sleep 3' &
+# The opener says when its file is open, and when it is about to close it.
+rm -f /tmp/opened /tmp/closing
+sh -c 'exec 3<>/dev/sealjit; : >/tmp/opened; sleep 2; : >/tmp/closing' &
 opener=$!
-sleep 0.5
+i=0
+while ! [ -e /tmp/opened ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 killed_by() {
 	wait "$1"
 	rc=$?
@@ -248,7 +251,7 @@ t "rmmod -f unloads the module with filters attached" \
 t "the filtered holder was killed" killed_by $holder
 t "the filtered process forking in a loop was killed" killed_by $forker
 t "the unload waited for the open /dev/sealjit to be closed" \
-	sh -c "! kill -0 $opener 2>/dev/null"
+	test -e /tmp/closing
 wait $opener
 t "it said it killed the filtered tasks" \
 	in_dmesg "sealjit: forced unload with [0-9]* filters attached: killing every filtered task"
