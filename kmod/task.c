@@ -149,6 +149,24 @@ out:
 }
 
 /*
+ * Queue @cb (@fn) on @t, current or a child not running yet, unless it is
+ * queued already (@queued); @rec outlives it (work_done()).  A task that
+ * is exiting runs no more works: nothing is queued then.
+ */
+static void queue_work_once(struct sj_task *rec, struct task_struct *t,
+			    struct callback_head *cb, bool *queued,
+			    task_work_func_t fn)
+{
+	if (*queued)
+		return;
+	init_task_work(cb, fn);
+	if (task_work_add(t, cb, TWA_RESUME))
+		return;
+	*queued = true;
+	rec->works++;
+}
+
+/*
  * The calling task's syscall was skipped (orig_ax -1): its number goes
  * back before anything that reads it after the syscall can look.
  */
@@ -179,11 +197,8 @@ void sj_task_restore_nr(struct sj_task *rec, long nr)
 	if (rec->restore_queued)
 		return;
 	rec->skipped_nr = nr;
-	init_task_work(&rec->restore_work, restore_nr);
-	if (task_work_add(current, &rec->restore_work, TWA_RESUME))
-		return;		/* exiting */
-	rec->restore_queued = true;
-	rec->works++;
+	queue_work_once(rec, current, &rec->restore_work, &rec->restore_queued,
+			restore_nr);
 }
 
 /*
@@ -206,13 +221,8 @@ static void refill(struct callback_head *cb)
  */
 static void queue_refill(struct sj_task *rec, struct task_struct *t)
 {
-	if (rec->refill_queued)
-		return;
-	init_task_work(&rec->refill_work, refill);
-	if (task_work_add(t, &rec->refill_work, TWA_RESUME))
-		return;		/* exiting */
-	rec->refill_queued = true;
-	rec->works++;
+	queue_work_once(rec, t, &rec->refill_work, &rec->refill_queued,
+			refill);
 }
 
 static void insert(struct sj_task *rec)
