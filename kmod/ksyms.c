@@ -91,6 +91,8 @@ int __init sj_ksyms_init(void)
 	    resolve(lookup, "set_memory_rw", &ksyms.set_memory_rw) ||
 	    resolve(lookup, "set_memory_x", &ksyms.set_memory_x) ||
 	    resolve(lookup, "set_memory_nx", &ksyms.set_memory_nx) ||
+	    resolve(lookup, "text_poke_copy", &ksyms.text_poke_copy) ||
+	    resolve(lookup, "text_poke_set", &ksyms.text_poke_set) ||
 	    resolve(lookup, "force_sig_seccomp", &ksyms.force_sig_seccomp) ||
 	    resolve(lookup, "do_exit", &ksyms.do_exit))
 		return -ENOENT;

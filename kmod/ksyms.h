@@ -14,6 +14,9 @@
  * @set_memory_rw: makes pages writable
  * @set_memory_x: makes pages executable
  * @set_memory_nx: makes pages non-executable
+ * @text_poke_copy: writes into read-only executable pages through a
+ *	temporary writable, non-executable alias (the kernel's BPF JIT packs)
+ * @text_poke_set: fills such pages the same way
  * @force_sig_seccomp: delivers seccomp's SIGSYS (siginfo, forced delivery)
  * @do_exit: ends the calling thread only (seccomp's KILL_THREAD)
  * @return_thunk: the return thunk the kernel chose at boot (the value of
@@ -26,6 +29,8 @@ struct sj_ksyms {
 	int (*set_memory_rw)(unsigned long addr, int numpages);
 	int (*set_memory_x)(unsigned long addr, int numpages);
 	int (*set_memory_nx)(unsigned long addr, int numpages);
+	void *(*text_poke_copy)(void *addr, const void *src, size_t len);
+	void *(*text_poke_set)(void *addr, int c, size_t len);
 	int (*force_sig_seccomp)(int syscall, int reason, bool force_coredump);
 	void (*do_exit)(long code);	/* does not return */
 	unsigned long return_thunk;

@@ -119,6 +119,7 @@ static void __exit sealjit_exit(void)
 	sj_debugfs_exit();
 	destroy_workqueue(sj_wq);
 	sj_filter_exit();
+	sj_image_exit();
 	sj_task_exit_module();
 	pr_info("unloaded\n");
 }

@@ -4,7 +4,7 @@
  *
  * Who owns what:
  *   filter.c   copying a user's filter in, checking, compiling; filter objects
- *   image.c    executable memory: allocate, write, seal, unseal, free
+ *   image.c    executable memory: packs, and images written into them
  *   task.c     per-task chains: attach, fork, exit
  *   hook.c     the sys_enter probe and seccomp's actions; probe registration
  *   dev.c      /dev/sealjit and its ioctls
@@ -59,37 +59,42 @@ struct sj_prepared {
 #define SJ_SPEC_NONE	0xff
 
 /**
- * struct sj_image - one filter's sealed native code
- * @mem: start of the module_alloc()ed pages
- * @pages: how many
- * @code_pages: the first ones, which hold the code and become executable;
- *	the rest hold the constant pool and never do
- * @offset: where the code starts in them (random; the rest is int3)
+ * struct sj_image - one filter's sealed native code, in a pack (image.c)
+ * @pack: the pack that holds it
+ * @mem: its code's room in the pack: 64-byte chunks, int3 around the code
+ * @code_size: bytes of that room
+ * @pool_mem: its constants' room in the pack's pool pages
+ * @pool_size: bytes of that room
+ * @offset: where the code starts, from the pack's start (random)
  * @len: bytes of code
- * @entry: the function, at @mem + @offset
+ * @entry: the function, at @mem plus a random 16-byte-aligned slack
  * @cookie: @entry ^ a per-boot secret, checked by the dispatcher
- * @sealed: the pages are read-only and executable
- * @pte_before: page flags seen after the code was written, before sealing
- * @digest: SHA-256 of all the pages, taken when sealed
+ * @written: its room may hold its bytes (int3 goes back when destroyed)
+ * @sealed: written, compared and checked read-only and executable
+ * @pte_before: page flags seen just before the code was written
+ * @digest: SHA-256 of its room and pool slots, taken when sealed
  * @ret_thunk: where its returns jump (the validator checked every one), 0
  *	for ret
  * @nentries: functions in the image: 1, or several packed one after the
  *	other (a filter's residual programs), each validated on its own
  * @sub: where functions 1.. start, from @entry
  * @sub_cookie: each one's address ^ the per-boot secret
- * @pool: the constant pool, in the pages after the code's (random offset)
+ * @pool: its constant pool slots, at @pool_mem
  * @pool_len: its 4-byte slots: each function's program has one per
  *	instruction, the functions' one after the other
  * @node: in the list of live images (debugfs), under sj_images_lock
  */
 struct sj_image {
-	void *mem;
-	u32 pages;
-	u32 code_pages;
+	struct sj_pack *pack;
+	u8 *mem;
+	u32 code_size;
+	u8 *pool_mem;
+	u32 pool_size;
 	u32 offset;
 	u32 len;
 	sj_image_fn entry;
 	unsigned long cookie;
+	bool written;
 	bool sealed;
 	unsigned long pte_before;
 	u8 digest[32];
@@ -160,6 +165,8 @@ struct sj_stats {
 	atomic_t validator_rejects;
 	atomic_t residual_rejects;
 	atomic_long_t image_bytes;	/* module memory held, see image_limit */
+	atomic_long_t perm_changes;	/* set_memory_*() calls, each a TLB flush */
+	atomic_t packs;
 	atomic64_t validate_ns_last;
 	atomic64_t phase_ns_last[SJ_NPHASES];
 };
@@ -195,6 +202,7 @@ u32 sj_image_run_entry(const struct sj_image *img, u32 k,
 void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base,
 		     unsigned long pool);
 void sj_image_init(void);
+void sj_image_exit(void);
 
 #define SJ_TASK_HASH_BITS 10
 
