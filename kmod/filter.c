@@ -454,26 +454,31 @@ static int build_tables(struct sj_filter *f, const struct sj_prepared *prep,
 	return 0;
 }
 
-/*
- * Residual @res (@len instructions) as program of @preps (*@n of them,
- * the filter itself first): its index, a new one if no program has the
- * same instructions, or SJ_SPEC_NONE if it cannot have one (too many, or
- * the checker refuses it: seccomp's scratch check is a linear pass, and
- * dropping unreachable code can change it).
- */
-static u32 spec_index(struct sj_prepared *preps, u32 *n,
-		      const struct sock_filter *res, u32 len)
+/* The index of a program of @preps (@n of them) equal to @res, or NONE. */
+static u32 same_program(const struct sj_prepared *preps, u32 n,
+			const struct sock_filter *res, u32 len)
 {
-	struct sj_prepared *rp;
 	u32 k;
 
-	for (k = 0; k < *n; k++)
+	for (k = 0; k < n; k++)
 		if (preps[k].len == len &&
 		    !memcmp(preps[k].insns, res, len * sizeof(*res)))
 			return k;
-	if (*n == 1 + SJ_MAX_SPEC)
-		return SJ_SPEC_NONE;
-	rp = &preps[*n];
+	return SJ_SPEC_NONE;
+}
+
+/*
+ * Residual @res (@len instructions) as a new program of @preps (*@n of
+ * them, the filter itself first, fewer than 1 + SJ_MAX_SPEC): its index,
+ * or SJ_SPEC_NONE if the checker refuses it (seccomp's scratch check is a
+ * linear pass, and dropping unreachable code can change it) or memory is
+ * short.
+ */
+static u32 add_program(struct sj_prepared *preps, u32 *n,
+		       const struct sock_filter *res, u32 len)
+{
+	struct sj_prepared *rp = &preps[*n];
+
 	memset(rp, 0, sizeof(*rp));
 	rp->insns = kmemdup(res, len * sizeof(*res), GFP_KERNEL_ACCOUNT);
 	rp->len = len;
@@ -508,14 +513,17 @@ void sj_filter_exit(void)
  * syscall (verifier/residual_check.c).  Each is checked and sized like any
  * filter, into preps[1..], and goes in the filter's own image as one more
  * function, validated against its residual program.  Best effort: an
- * entry without one (more than SJ_MAX_SPEC, a residual the checker or the
- * confirmation refuses, no memory) runs the whole filter.
+ * entry without one (a residual the checker or the confirmation refuses,
+ * no memory, or any entry after the table's first SJ_MAX_SPEC distinct
+ * residual programs: a filter that tests the arguments differently for
+ * every syscall would otherwise cost a residual and its confirmation per
+ * table entry, 1,500 of them, for nothing) runs the whole filter.
  * Return: how many residual programs (0 if none, f->spec then unset).
  */
 static u32 build_spec(struct sj_filter *f, const struct sj_prepared *prep,
 		      struct sj_prepared *preps)
 {
-	u32 row, i, arch, nr, len, n = 1;
+	u32 row, i, arch, nr, len, k, n = 1;
 	struct sock_filter *res;
 	struct sj_spec *spec;
 
@@ -530,25 +538,27 @@ static u32 build_spec(struct sj_filter *f, const struct sj_prepared *prep,
 	if (!spec || !sj_rwork || !res)
 		goto out;
 	memset(spec->index, SJ_SPEC_NONE, sizeof(spec->index));
-	for (row = 0; row < SJ_NROWS; row++) {
-		for (i = 0; i < SJ_TABLE_NR; i++) {
+	for (row = 0; row < SJ_NROWS && n < 1 + SJ_MAX_SPEC; row++) {
+		for (i = 0; i < SJ_TABLE_NR && n < 1 + SJ_MAX_SPEC; i++) {
 			if (f->own->entry[row][i] < f->own->nactions)
 				continue;
 			sj_table_syscall(row, i, &arch, &nr);
 			len = sj_residual(prep->insns, prep->len, arch, nr, res,
 					  sj_rwork);
-			if (len && !sj_residual_check(prep->insns, prep->len,
-						      arch, nr, res, len,
-						      sj_rwork)) {
+			if (!len)
+				continue;
+			k = same_program(preps, n, res, len);
+			if (!sj_residual_check(prep->insns, prep->len, arch, nr,
+					       res, len, sj_rwork)) {
 				/* Our bug: that syscall runs the whole filter. */
 				atomic_inc(&sj_stats.residual_rejects);
 				pr_warn_ratelimited("a residual program for syscall %u (arch 0x%x) is not the filter: not used\n",
 						    nr, arch);
-				len = 0;
+				continue;
 			}
-			if (len)
-				spec->index[row][i] =
-					(u8)spec_index(preps, &n, res, len);
+			if (k == SJ_SPEC_NONE)
+				k = add_program(preps, &n, res, len);
+			spec->index[row][i] = (u8)k;
 		}
 	}
 	if (n > 1) {
