@@ -59,7 +59,7 @@ if [ "${1:-}" = --cached ] && [ -f "$out/passed" ] &&
 	sed -n 2p "$out/passed"
 	exit 0
 fi
-rm -f "$out/passed"
+rm -f "$out/passed" "$out"/*.time
 
 # A private Why3 configuration: the provers found on this machine.
 export WHY3CONFIG=$PWD/$out/why3.conf
@@ -113,8 +113,12 @@ run() {
 		wait -n
 	done
 	runs+=("$name")
-	"${fc[@]}" -wp-par 1 -wp-out "$out/wp-$name" "$@" \
-		>"$out/$name.log" 2>&1 &
+	(
+		t0=$SECONDS
+		"${fc[@]}" -wp-par 1 -wp-out "$out/wp-$name" "$@" \
+			>"$out/$name.log" 2>&1
+		echo $((SECONDS - t0)) >"$out/$name.time"
+	) &
 }
 
 # The emitter's and the validator's runs are split by function: the first
@@ -170,7 +174,7 @@ for name in "${runs[@]}"; do
 	total=$((total + y))
 	grep -hE '^\[wp\] \[[A-Za-z0-9 .()]+\] Goal .*: (Failed|Timeout|Unknown)|^\[wp\] \[Failed\] Goal' \
 		"$log" | sed 's/^\[wp\] /prove: not proved: /' >&2
-	echo "prove: $name: $x / $y goals" >&2
+	echo "prove: $name: $x / $y goals in $(cat "$out/$name.time") s" >&2
 done
 echo "prove: $((SECONDS - start)) s, logs in $out/" >&2
 echo "WP: proved $proved / $total goals"
