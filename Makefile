@@ -36,7 +36,8 @@ LIB := $(B)/libsealjit.a
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
 	      $(B)/test_validate $(B)/test_certify $(B)/test_decide
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
-		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test $(B)/regs_test
+		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test $(B)/regs_test \
+		$(B)/lifecycle_fuzz
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
 	    tools/oci.c
@@ -67,6 +68,7 @@ module-debug:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(DEBUG_DIR) SEALJIT_DEBUG=y modules
 
 # --- shared objects, tools, tests ------------------------------------------
+
 $(B)/obj/%.o: %.c $(SHARED_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c -o $@ $<
@@ -110,6 +112,9 @@ $(B)/seccomp_bpf: $(LSRC)/.stamp
 
 $(B)/enforce_test $(B)/debug_test $(B)/smp_test $(B)/regs_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
+
+$(B)/lifecycle_fuzz: selftests/kernel/lifecycle_fuzz.c $(wildcard uapi/linux/*.h)
+	$(CC) $(USER_CFLAGS) -static -pthread -o $@ $<
 
 # -mno-red-zone: its int 0x80 helper pushes %rbp inside inline assembly.
 $(B)/conform: selftests/kernel/conform.c $(wildcard uapi/linux/*.h)
@@ -184,16 +189,43 @@ coccicheck: $(LSRC)/.stamp
 # own (its_return_thunk) even on the emulated CPU, so that the tests see
 # images return through the thunk in force, not the bare default.
 VM_APPEND := indirect_target_selection=force log_buf_len=1M
+CRC7_KO ?= /lib/modules/$(KVER)/kernel/lib/crc7.ko
+VM_TIMEOUT ?= 3000
+VM_MEM ?= 512M
 vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
-	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout 3000 --module sealjit.ko \
-		--append "$(VM_APPEND)" \
+	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout $(VM_TIMEOUT) --module sealjit.ko \
+		--mem $(VM_MEM) --append "$(VM_APPEND)" \
 		--file $(DEBUG_DIR)/sealjit.ko:/lib/modules/debug/sealjit.ko \
-		--file /lib/modules/$(KVER)/kernel/lib/crc7.ko:/lib/modules/crc7.ko \
+		--file $(CRC7_KO):/lib/modules/crc7.ko \
 		$(foreach t,$(KERNEL_TESTS),--bin $(t)) \
 		--file $(B)/sealjit.static:/bin/sealjit \
 		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
 		$(foreach f,$(wildcard $(CORPUS)/*.bpf),--file $(f):/corpus/$(notdir $(f))) \
 		-- selftests/vm/guest-check.sh
+
+# `make check-debug-kernel`: the whole VM suite, with a longer lifecycle
+# fuzz and a kmemleak scan, on Debian's 6.1 source built with KASAN,
+# lockdep, kmemleak, debug objects and UBSAN (scripts/debug-kernel.sh,
+# built once and cached under build/debug-kernel/).  The module and tests
+# are built in a copy of the tree, as the module builds in place.  Not part
+# of `make check`: Documentation/testing.rst says how long it takes.
+DK_TREE := $(B)/dk-tree
+DK_CONFORM := allow-all.bpf,trap-all.bpf,kill-thread-all.bpf,kill-process-all.bpf,docker-linear.bpf,some-errno.bpf+some-kill.bpf
+DK_APPEND := $(VM_APPEND) conform_random=2 conform_filters=$(DK_CONFORM) \
+	     fuzz_seconds=120 fuzz_seed=$(or $(SEED),1)
+.PHONY: check-debug-kernel
+check-debug-kernel: deps
+	@dk=$$(scripts/debug-kernel.sh) && \
+	rm -rf $(DK_TREE) && mkdir -p $(DK_TREE) && \
+	git ls-files -z | tar --null -T - -cf - | tar -C $(DK_TREE) -xf - && \
+	start=$$(date +%s) && \
+	$(MAKE) --no-print-directory -C $(DK_TREE) vmtest KDIR=$$dk \
+		KIMG=$$dk/arch/x86/boot/bzImage CRC7_KO=$$dk/lib/crc7.ko \
+		VM_TIMEOUT=7200 VM_MEM=1G VM_APPEND="$(DK_APPEND)" \
+		>$(B)/debug-kernel.tap 2>&1; rc=$$?; \
+	grep -vE '^make(\[[0-9]+\])?: ' $(B)/debug-kernel.tap; \
+	echo "check-debug-kernel: $$(grep -c '^ok ' $(B)/debug-kernel.tap) passed, $$(grep -c '^not ok ' $(B)/debug-kernel.tap) failed, VM exit status $$rc, $$(( $$(date +%s) - start )) s"; \
+	exit $$rc
 
 # --- the benchmark ------------------------------------------------------------
 # `make bench`: one VM boot under -icount (scripts/bench.sh), the same

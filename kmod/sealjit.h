@@ -12,7 +12,8 @@
  *   ksyms.c    unexported kernel symbols
  *
  * Lock order: sj_hook_lock (mutex) > sj_images_lock (mutex) >
- * sj_tasks_lock (spinlock).  The syscall path takes no lock.
+ * sj_tasks_lock (spinlock); sj_images_lock > the kernel's text_mutex
+ * (taken inside text_poke_copy()).  The syscall path takes no lock.
  */
 #ifndef SJ_SEALJIT_H
 #define SJ_SEALJIT_H

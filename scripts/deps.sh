@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Installs, through apt-get only, whatever the build and tests need and is
-# missing.  Idempotent: when everything is present it changes nothing and
+# missing, and any package named on the command line.  Idempotent: when everything is present it changes nothing and
 # does not touch the network.
 set -euo pipefail
 
@@ -9,7 +9,7 @@ pkgs=(make gcc libc6-dev clang-14 sparse coccinelle qemu-system-x86
       busybox-static cpio gzip xz-utils linux-source-6.1 binutils
       linux-image-cloud-amd64 linux-headers-cloud-amd64
       libseccomp-dev libjansson-dev libcap-dev
-      frama-c-base why3 z3 cvc4)
+      frama-c-base why3 z3 cvc4 "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do

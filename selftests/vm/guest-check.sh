@@ -342,10 +342,14 @@ t "the kernel's seccomp selftest gives the same results beside sealjit" \
 # the ring buffer only (the bench still scans it).  30 generated filters:
 # each takes about 6 s here, mostly reloading both engines' filters after
 # every kill, and make check has a time budget (conform -r N -s SEED runs
-# more).
+# more; the debug kernel's run passes conform_random= and conform_filters=
+# (comma-separated) on its command line, which reaches this script's
+# environment).
 dmesg -n 1
 mark conform
-( cd /corpus && /bin/conform -r 30 \
+# shellcheck disable=SC2086 # a list of filters, one word each
+conform_filters=$(echo "${conform_filters:-}" | tr , ' ')
+( cd /corpus && /bin/conform -r "${conform_random:-30}" ${conform_filters:-\
 	allow-all.bpf errno-all.bpf errno-zero.bpf errno-capped.bpf \
 	trap-all.bpf kill-thread-all.bpf kill-process-all.bpf log-all.bpf \
 	trace-all.bpf notify-all.bpf unknown-action.bpf mixed-by-nr.bpf \
@@ -353,10 +357,21 @@ mark conform
 	docker-linear.bpf docker-tree.bpf docker-admin.bpf \
 	some-errno.bpf+some-kill.bpf some-kill.bpf+some-errno.bpf \
 	allow-all.bpf+some-errno.bpf+some-kill.bpf errno-all.bpf+trap-all.bpf \
-	log-all.bpf+unknown-action.bpf docker-linear.bpf+no-network.bpf ) ||
+	log-all.bpf+unknown-action.bpf docker-linear.bpf+no-network.bpf} ) ||
 	failed=1
 dmesg -n 7
 t "after conformance, live objects return to zero" settles
+
+# Random and mutated requests from many threads while processes fork,
+# exec, are killed and exit under filters (selftests/kernel/
+# lifecycle_fuzz.c), for a fixed time; the kernel must stay quiet and
+# every object must be released.
+dmesg -n 1
+mark lifecycle_fuzz
+/bin/lifecycle_fuzz -t "${fuzz_seconds:-20}" -s "${fuzz_seed:-1}" \
+	-f /corpus/docker-linear.bpf || failed=1
+dmesg -n 7
+t "after the lifecycle fuzz, live objects return to zero" settles 600
 
 mark done
 t "rmmod succeeds" rmmod sealjit
@@ -370,6 +385,20 @@ t "the debug build loads" insmod /lib/modules/debug/sealjit.ko
 mark debug_test
 /bin/debug_test || failed=1
 t "the debug build unloads with nothing left" sh -c 'sleep 0.5; rmmod sealjit'
+
+# A kernel with kmemleak (make check-debug-kernel): nothing leaked.  Objects
+# younger than 5 s are not reported, hence the wait before the second scan.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+no_leak() {
+	echo scan >$KMEMLEAK && sleep 6 && echo scan >$KMEMLEAK &&
+		cat $KMEMLEAK >/tmp/leaks && cat /tmp/leaks &&
+		! grep -q "unreferenced object" /tmp/leaks
+}
+if [ -e $KMEMLEAK ]; then
+	t "kmemleak reports no leak" no_leak
+else
+	echo "# kmemleak: not in this kernel (make check-debug-kernel has it)"
+fi
 
 echo "1..$n"
 exit $failed

@@ -12,6 +12,7 @@
 #   --timeout SECS   wall-clock limit for the whole boot (default 300)
 #   --icount         add `-icount shift=0,sleep=off` (deterministic clock;
 #                    needs --smp 1: QEMU 7.2 hangs bringing up a 2nd vCPU)
+#   --mem SIZE       guest memory (default 512M)
 #   --smp N          vCPUs (default 2; 1 with --icount), emulated by one
 #                    host thread (-accel tcg,thread=single): multi-threaded
 #                    TCG hangs a vCPU when the sys_enter jump label is
@@ -31,7 +32,7 @@
 #   0 ok; 1 guest script exited non-zero or printed a `not ok` line
 #   (outside TODO); 2 kernel problem in the console log (Oops, BUG:,
 #   WARNING:, general protection, panic, Call Trace, soft lockup, RCU
-#   stall); 3 timeout,
+#   stall, and on a debug kernel UBSAN:, ODEBUG:, kmemleak's reports); 3 timeout,
 #   hang or crash without end marker; 4 usage or host-side setup error.
 # If several apply, 2 wins over 3, which wins over 1.
 set -euo pipefail
@@ -39,7 +40,7 @@ set -euo pipefail
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 4; }
 die() { echo "# vm: $*"; exit 4; }
 
-kernel="" timeout_s=300 icount=0 smp="" log="" workdir="" append_extra=""
+kernel="" timeout_s=300 icount=0 smp="" log="" workdir="" append_extra="" mem=""
 modules=() bins=() files=()
 need() { [ "$1" -ge 2 ] || die "option $2 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -51,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--timeout) need $# "$1"; timeout_s=$2; shift 2 ;;
 	--icount)  icount=1; shift ;;
 	--smp)     need $# "$1"; smp=$2; shift 2 ;;
+	--mem)     need $# "$1"; mem=$2; shift 2 ;;
 	--log)     need $# "$1"; log=$2; shift 2 ;;
 	--workdir) need $# "$1"; workdir=$2; shift 2 ;;
 	--append)  need $# "$1"; append_extra=$2; shift 2 ;;
@@ -177,7 +179,7 @@ append="console=ttyS0 panic=-1 printk.time=1 softlockup_panic=1 ${append_extra}"
 # hangs a vCPU as it does under multi-threaded TCG.
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -machine q35 -cpu max
 	-accel tcg,thread=single
-	-m 512M -smp "$smp" -kernel "$kernel" -initrd "$initrd" -append "$append"
+	-m "${mem:-512M}" -smp "$smp" -kernel "$kernel" -initrd "$initrd" -append "$append"
 	-no-reboot -display none -monitor none -serial "file:$log")
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 qrc=0
@@ -208,7 +210,7 @@ cat "$workdir/tap.txt"
 status=0
 # Kernel problems: only look at kernel-printed (timestamped) text, so a guest
 # test named "no panic" cannot trip it; the command-line echo has "panic=-1".
-bad='Oops|BUG:|kernel BUG at|WARNING:|general protection|panic|Call Trace|soft lockup|rcu.*stall'
+bad='Oops|BUG:|kernel BUG at|WARNING:|general protection|panic|Call Trace|soft lockup|rcu.*stall|UBSAN:|ODEBUG:|kmemleak:.*new suspected'
 first=$(grep -nE "$ts.*($bad)" "$clean" | grep -vE "$ts (Kernel c|C)ommand line: " | head -n1 | cut -d: -f1 || true)
 if [ -n "$first" ]; then
 	status=2
