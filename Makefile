@@ -34,13 +34,14 @@ SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/obj/%.o)
 LIB := $(B)/libsealjit.a
 
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
-	      $(B)/test_validate $(B)/test_certify $(B)/test_decide
+	      $(B)/test_validate $(B)/test_certify $(B)/test_decide \
+	      $(B)/test_syscalls
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
 		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test $(B)/regs_test \
 		$(B)/lifecycle_fuzz
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
-	    tools/oci.c
+	    tools/oci.c tools/syscalls.c $(B)/gen/syscalls.c
 TOOL_LIBS := -lseccomp -ljansson
 TOOL_HDR := $(wildcard tools/*.h)
 
@@ -68,6 +69,13 @@ module-debug:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(DEBUG_DIR) SEALJIT_DEBUG=y modules
 
 # --- shared objects, tools, tests ------------------------------------------
+# System-call names, from the kernel's own tables (never typed by hand).
+$(B)/gen/syscalls.c: scripts/gen-syscalls.sh $(LSRC)/.stamp
+	@mkdir -p $(dir $@)
+	scripts/gen-syscalls.sh $(LSRC)/arch/x86/entry/syscalls $@
+
+$(B)/test_syscalls: selftests/unit/test_syscalls.c tools/syscalls.c tools/syscalls.h $(B)/gen/syscalls.c selftests/unit/tap.h
+	$(CC) $(USER_CFLAGS) -Itools -o $@ $< tools/syscalls.c $(B)/gen/syscalls.c -lseccomp
 
 $(B)/obj/%.o: %.c $(SHARED_HDR)
 	@mkdir -p $(dir $@)
@@ -78,11 +86,11 @@ $(LIB): $(SHARED_OBJ)
 
 tools: $(TOOL)
 $(TOOL): $(TOOL_SRC) $(TOOL_HDR) $(LIB)
-	$(CC) $(USER_CFLAGS) -o $@ $(TOOL_SRC) $(LIB) $(TOOL_LIBS)
+	$(CC) $(USER_CFLAGS) -Itools -o $@ $(TOOL_SRC) $(LIB) $(TOOL_LIBS)
 
 # Static, so that the same binary runs in the busybox VM.
 $(B)/sealjit.static: $(TOOL_SRC) $(TOOL_HDR) $(LIB)
-	$(CC) $(USER_CFLAGS) -static -o $@ $(TOOL_SRC) $(LIB) $(TOOL_LIBS)
+	$(CC) $(USER_CFLAGS) -Itools -static -o $@ $(TOOL_SRC) $(LIB) $(TOOL_LIBS)
 
 UNIT_COMMON := selftests/unit/agree.c selftests/unit/runner.c \
 	       selftests/unit/gen.c selftests/check_table.c
@@ -166,7 +174,8 @@ $(LSRC)/.stamp: $(LINUX_SRC_TAR)
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/tools/testing/selftests/seccomp \
-		linux-source-6.1/tools/testing/selftests/clone3
+		linux-source-6.1/tools/testing/selftests/clone3 \
+		linux-source-6.1/arch/x86/entry/syscalls
 	touch $@
 
 # --- proofs -----------------------------------------------------------------

@@ -22,6 +22,7 @@
 #include "filter_file.h"
 #include "oci.h"
 #include "listing.h"
+#include "syscalls.h"
 
 #define EXIT_REJECTED	1
 #define EXIT_USAGE	2
@@ -53,6 +54,11 @@ static const char usage_text[] =
 	"                                 sealjit, and by how many filters (seccomp's own\n"
 	"                                 answer, PR_GET_SECCOMP, does not count them)\n"
 	"  version                        print the tool's and the module's versions\n"
+	"  syscalls [--arch ARCH] [NAME|NR]...\n"
+	"                                 system-call numbers by name, or names by\n"
+	"                                 number; every one if none is given; ARCH:\n"
+	"                                 x86_64 (default), x32 or i386 (the tables\n"
+	"                                 come from the kernel's own)\n"
 	"\n"
 	"FILTER is a raw array of struct sock_filter, as seccomp_export_bpf() writes.\n"
 	"SOURCE syntax: Documentation/asm.rst.\n"
@@ -599,6 +605,58 @@ static int cmd_version(void)
 	return 0;
 }
 
+static int cmd_syscalls(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "arch", required_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+	};
+	int c, arch = SJ_ARCH_X86_64, ret = 0;
+	unsigned int i;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'a')
+			return usage_error("syscalls: unknown option%s", "");
+		arch = sj_arch_by_name(optarg);
+		if (arch < 0)
+			return usage_error("syscalls: unknown architecture '%s'",
+					   optarg);
+	}
+	if (optind == argc) {
+		const struct sj_syscall_table *t = &sj_syscall_tables[arch];
+
+		for (i = 0; i < t->n; i++)
+			printf("%u\t%s\n", t->calls[i].nr, t->calls[i].name);
+		return 0;
+	}
+	for (; optind < argc; optind++) {
+		const char *arg = argv[optind], *name;
+		char *end;
+		unsigned long nr = strtoul(arg, &end, 0);
+		long found;
+
+		if (*arg && !*end) {
+			name = sj_syscall_name(arch, nr);
+			if (name) {
+				printf("%s\n", name);
+				continue;
+			}
+			fprintf(stderr, "sealjit: %s has no system call %s\n",
+				sj_syscall_tables[arch].arch, arg);
+			ret = EXIT_REJECTED;
+			continue;
+		}
+		found = sj_syscall_nr(arch, arg);
+		if (found >= 0) {
+			printf("%ld\n", found);
+			continue;
+		}
+		fprintf(stderr, "sealjit: %s has no system call named '%s'\n",
+			sj_syscall_tables[arch].arch, arg);
+		ret = EXIT_REJECTED;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -622,5 +680,7 @@ int main(int argc, char **argv)
 		return cmd_status(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))
 		return cmd_version();
+	if (!strcmp(argv[1], "syscalls"))
+		return cmd_syscalls(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[1]);
 }
