@@ -303,6 +303,30 @@ demo: deps
 		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
 		-- selftests/vm/guest-demo.sh
 
+# The tool and the man pages (DESTDIR and PREFIX as usual); the module
+# itself is installed by its own kernel's build (or by DKMS).
+PREFIX ?= /usr/local
+install: tools
+	install -D -m 0755 $(TOOL) $(DESTDIR)$(PREFIX)/sbin/sealjit
+	install -D -m 0644 Documentation/man/sealjit.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/sealjit.8
+	install -D -m 0644 Documentation/man/sealjit.4 \
+		$(DESTDIR)$(PREFIX)/share/man/man4/sealjit.4
+.PHONY: install
+
+# The module's sources for DKMS (dkms.conf): no build products.
+dkms-src:
+	@mkdir -p $(DESTDIR)/usr/src/sealjit-$(VERSION)
+	tar -cf - --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
+		--exclude='*.mod*' dkms.conf Kbuild VERSION kmod verifier jit \
+		validator uapi | tar -C $(DESTDIR)/usr/src/sealjit-$(VERSION) -xf -
+.PHONY: dkms-src
+
+# DKMS builds the module from dkms-src's tree; a VM loads what it built.
+dkms-check: tools $(B)/sealjit.static
+	@scripts/dkms-check.sh $(KVER) $(KIMG)
+.PHONY: dkms-check
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -rf $(B)

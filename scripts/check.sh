@@ -73,6 +73,7 @@ group unit make --no-print-directory unit
 group fuzz make --no-print-directory fuzz-check
 group lint make --no-print-directory lint
 group vm make --no-print-directory vmtest
+group dkms make --no-print-directory dkms-check
 group prove proved
 group bench make --no-print-directory bench-smoke
 

@@ -9,7 +9,7 @@ pkgs=(make gcc libc6-dev clang-14 sparse coccinelle qemu-system-x86
       busybox-static cpio gzip xz-utils linux-source-6.1 binutils
       linux-image-cloud-amd64 linux-headers-cloud-amd64
       libseccomp-dev libjansson-dev libcap-dev
-      frama-c-base why3 z3 cvc4 "$@")
+      frama-c-base why3 z3 cvc4 man-db groff-base dkms "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do
