@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make dkms-check`: the module as a Debian host gets it through DKMS.
 # `make dkms-src` lays the sources out under a scratch /usr/src, DKMS adds
-# and builds them (in a scratch DKMS tree, so this machine's own DKMS state
-# is not touched) against the cloud kernel's headers, and a VM boots that
-# kernel and loads the module DKMS built.  Prints TAP.
+# and builds them (in a scratch DKMS tree; the only lasting trace is the
+# MOK signing key DKMS generates once in /var/lib/dkms) against the cloud
+# kernel's headers, and a VM boots that kernel and loads the module DKMS
+# built.  Prints TAP.
 # Usage: scripts/dkms-check.sh KVER KIMG
 set -uo pipefail
 kver=$1
