@@ -35,13 +35,14 @@ LIB := $(B)/libsealjit.a
 
 UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
 	      $(B)/test_validate $(B)/test_certify $(B)/test_decide \
-	      $(B)/test_syscalls
+	      $(B)/test_syscalls $(B)/test_policy
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
 		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test $(B)/regs_test \
 		$(B)/lifecycle_fuzz
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
-	    tools/oci.c tools/syscalls.c $(B)/gen/syscalls.c
+	    tools/oci.c tools/syscalls.c tools/policy.c tools/policy_compile.c \
+	    tools/policy_check.c $(B)/gen/syscalls.c
 TOOL_LIBS := -lseccomp -ljansson
 TOOL_HDR := $(wildcard tools/*.h)
 
@@ -105,6 +106,12 @@ $(B)/test_validate: selftests/unit/test_exec.c
 test-validate: $(B)/test_validate
 	@scripts/run-tap.sh validate $(B)/test_validate
 
+# The policy language, compiler and confirmation, from C, without the tool.
+POLICY_SRC := tools/policy.c tools/policy_compile.c tools/policy_check.c \
+	      tools/syscalls.c $(B)/gen/syscalls.c tools/filter_file.c
+$(B)/test_policy: selftests/unit/test_policy.c $(POLICY_SRC) $(TOOL_HDR) selftests/unit/tap.h $(LIB)
+	$(CC) $(USER_CFLAGS) -Itools -o $@ $< $(POLICY_SRC) $(LIB)
+
 # The assembler and the disassembler are tested from C, without the tool.
 $(B)/test_asm: selftests/unit/test_asm.c tools/asm.c tools/filter_file.c $(TOOL_HDR) selftests/unit/tap.h selftests/check_table.c selftests/check_table.h $(LIB)
 	$(CC) $(USER_CFLAGS) -o $@ $< tools/asm.c tools/filter_file.c selftests/check_table.c $(LIB)
@@ -153,6 +160,13 @@ $(CORPUS)/docker-tree.bpf: $(DOCKER_PROFILE) $(TOOL)
 $(CORPUS)/docker-admin.bpf: $(DOCKER_PROFILE) $(TOOL)
 	@mkdir -p $(CORPUS)
 	$(TOOL) import-oci --cap CAP_SYS_ADMIN $< -o $@ 2>/dev/null
+# Docker's profile as a policy, compiled by sealjit: the conformance suite
+# holds it to libseccomp's compilation of the same profile.
+$(CORPUS)/docker.policy: $(DOCKER_PROFILE) $(TOOL)
+	@mkdir -p $(CORPUS)
+	$(TOOL) import-oci --policy $< -o $@ 2>/dev/null
+$(CORPUS)/docker-policy.bpf: $(CORPUS)/docker.policy $(TOOL)
+	$(TOOL) compile $< -o $@ >/dev/null
 # The longest linear allow-list libseccomp makes (for the benchmark).
 $(B)/allow_list: selftests/bench/allow_list.c
 	$(CC) $(USER_CFLAGS) -o $@ $< -lseccomp
@@ -161,7 +175,7 @@ $(CORPUS)/allow-list.bpf: $(B)/allow_list
 	$(B)/allow_list $@ 2>/dev/null
 corpus: $(CORPUS_ASM) $(CORPUS)/no-network.bpf $(CORPUS)/minimal.bpf \
 	$(CORPUS)/docker-linear.bpf $(CORPUS)/docker-tree.bpf $(CORPUS)/docker-admin.bpf \
-	$(CORPUS)/allow-list.bpf
+	$(CORPUS)/allow-list.bpf $(CORPUS)/docker-policy.bpf
 
 tests: $(UNIT_TESTS) $(KERNEL_TESTS) $(B)/sealjit.static $(B)/bench
 
@@ -185,8 +199,9 @@ prove:
 	@scripts/prove.sh
 
 # --- test groups ------------------------------------------------------------
-unit: $(UNIT_TESTS)
-	@scripts/run-tap.sh unit $(UNIT_TESTS)
+unit: $(UNIT_TESTS) $(TOOL) corpus
+	@DOCKER_PROFILE=$(DOCKER_PROFILE) scripts/run-tap.sh unit $(UNIT_TESTS) \
+		selftests/unit/policy_cli.sh
 
 lint: $(LSRC)/.stamp
 	@scripts/lint.sh $(KDIR) $(LSRC)
@@ -208,7 +223,7 @@ vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
 		--file $(CRC7_KO):/lib/modules/crc7.ko \
 		$(foreach t,$(KERNEL_TESTS),--bin $(t)) \
 		--file $(B)/sealjit.static:/bin/sealjit \
-		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
+		$(foreach f,$(wildcard examples/*.asm examples/*.policy),--file $(f):/$(f)) \
 		$(foreach f,$(wildcard $(CORPUS)/*.bpf),--file $(f):/corpus/$(notdir $(f))) \
 		-- selftests/vm/guest-check.sh
 
@@ -300,7 +315,7 @@ demo: deps
 	@$(MAKE) --no-print-directory module $(B)/sealjit.static
 	@selftests/vm/run-vm.sh --kernel $(KIMG) --module sealjit.ko \
 		--file $(B)/sealjit.static:/bin/sealjit \
-		$(foreach f,$(wildcard examples/*.asm),--file $(f):/$(f)) \
+		$(foreach f,$(wildcard examples/*.asm examples/*.policy),--file $(f):/$(f)) \
 		-- selftests/vm/guest-demo.sh
 
 # The tool and the man pages (DESTDIR and PREFIX as usual); the module

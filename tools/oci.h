@@ -3,6 +3,7 @@
 #define SJ_OCI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../verifier/insn.h"
 
@@ -26,5 +27,7 @@ struct sj_oci_opts {
 int sj_oci_compile(const char *path, const struct sj_oci_opts *opts,
 		   struct sock_filter **prog, u32 *len, char *err,
 		   size_t errsize);
+int sj_oci_to_policy(const char *path, const struct sj_oci_opts *opts,
+		     FILE *out, char *err, size_t errsize);
 
 #endif /* SJ_OCI_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../jit/jit.h"
@@ -22,6 +23,7 @@
 #include "filter_file.h"
 #include "oci.h"
 #include "listing.h"
+#include "policy.h"
 #include "syscalls.h"
 
 #define EXIT_REJECTED	1
@@ -45,11 +47,24 @@ static const char usage_text[] =
 	"                                 module, then exec CMD under it\n"
 	"  run --oci PROFILE [--cap CAP]... [--optimize N] -- CMD [ARG...]\n"
 	"                                 the same with an OCI seccomp profile\n"
-	"  import-oci [--cap CAP]... [--optimize N] PROFILE -o FILTER\n"
+	"  run --policy POLICY -- CMD [ARG...]\n"
+	"                                 the same with a policy, compiled as compile does\n"
+	"  run --seccomp ...              any of these, attached through the kernel's\n"
+	"                                 own seccomp(2) instead of the module\n"
+	"  compile POLICY -o FILTER       compile a policy (Documentation/policy.rst);\n"
+	"                                 writes nothing unless an independent check\n"
+	"                                 confirms the filter takes the policy's action\n"
+	"                                 on every input\n"
+	"  check --policy POLICY [FILTER] confirm that FILTER (by default, POLICY's own\n"
+	"                                 compilation) takes POLICY's action on every\n"
+	"                                 input, or print one input where it does not\n"
+	"  import-oci [--cap CAP]... [--optimize N] [--policy] PROFILE -o FILTER\n"
 	"                                 compile an OCI runtime-spec seccomp profile\n"
 	"                                 (Docker, Podman, Kubernetes) through libseccomp;\n"
 	"                                 --cap: a capability the container has (repeat);\n"
-	"                                 --optimize 2: libseccomp's binary-tree layout\n"
+	"                                 --optimize 2: libseccomp's binary-tree layout;\n"
+	"                                 --policy: write it as a policy (-o POLICY)\n"
+	"                                 for sealjit compile instead\n"
 	"  status [--pid PID]             is this process (or thread PID) filtered by\n"
 	"                                 sealjit, and by how many filters (seccomp's own\n"
 	"                                 answer, PR_GET_SECCOMP, does not count them)\n"
@@ -71,6 +86,33 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n%s", usage_text);
 	return EXIT_USAGE;
+}
+
+/*
+ * "IN -o OUT", for asm and compile: 0 with both set; the exit code of a
+ * usage error; -1 after --help.
+ */
+static int in_out_args(int argc, char **argv, const struct option *opts,
+		       const char **in, const char **out, const char *usage)
+{
+	int c;
+
+	*in = NULL;
+	*out = NULL;
+	/* "-" first: IN may come before -o even with POSIXLY_CORRECT. */
+	while ((c = getopt_long(argc, argv, "-o:h", opts, NULL)) != -1) {
+		if (c == 1 && !*in)
+			*in = optarg;
+		else if (c == 'o')
+			*out = optarg;
+		else if (c == 'h')
+			return fputs(usage_text, stdout), -1;
+		else
+			return usage_error(usage, "");
+	}
+	if (!*in || !*out || optind != argc)
+		return usage_error(usage, "");
+	return 0;
 }
 
 static int load_filter(const char *path, struct sock_filter **prog, u32 *len)
@@ -157,15 +199,136 @@ static int check_kernel(const struct sock_filter *prog, u32 len, u32 level)
 	return ret ? EXIT_REJECTED : 0;
 }
 
+#define NOT_USED "the compiled filter is not used"
+#define POLICY_OK "the compiled filter takes the policy's action"
+
+/*
+ * Parses and compiles the policy at @path.  The filter is handed out only
+ * if the module's own checker accepts it and policy_check.c, which shares
+ * no code with the compiler, confirms that it takes the policy's action
+ * on every input.
+ */
+static int compile_policy(const char *path, struct sock_filter **prog,
+			  u32 *len)
+{
+	static struct sj_check_work check_work;
+	struct sj_policy pol;
+	struct sj_facts facts;
+	struct sj_diag diag;
+	char err[1024];
+	int ret = EXIT_REJECTED;
+
+	if (sj_policy_parse_file(path, &pol, err, sizeof(err))) {
+		fprintf(stderr, "sealjit: %s\n", err);
+		return EXIT_REJECTED;
+	}
+	if (sj_policy_compile(&pol, prog, len, err, sizeof(err))) {
+		fprintf(stderr, "sealjit: %s: %s\n", path, err);
+		goto out;
+	}
+	if (sj_check(*prog, *len, &check_work, &facts, &diag)) {
+		sj_log_render(err, sizeof(err), SEALJIT_LOG_ERRORS, &diag,
+			      &facts, 0);
+		fprintf(stderr, "sealjit: %s: %s: %s", path, NOT_USED, err);
+		goto out_prog;
+	}
+	if (sj_policy_confirm(&pol, *prog, *len, NULL, err, sizeof(err)) != 1) {
+		fprintf(stderr, "sealjit: %s: %s (no confirmation): %s\n", path,
+			NOT_USED, err);
+		goto out_prog;
+	}
+	ret = 0;
+	goto out;
+out_prog:
+	free(*prog);
+	*prog = NULL;
+out:
+	sj_policy_free(&pol);
+	return ret;
+}
+
+static int cmd_compile(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path, *out;
+	struct sock_filter *prog;
+	int ret;
+	u32 len;
+
+	ret = in_out_args(argc, argv, opts, &path, &out,
+			  "compile: expected POLICY -o FILTER%s");
+	if (ret)
+		return ret > 0 ? ret : 0;
+	ret = compile_policy(path, &prog, &len);
+	if (ret)
+		return ret;
+	ret = sj_write_file(out, prog, len * sizeof(*prog));
+	free(prog);
+	if (ret) {
+		fprintf(stderr, "sealjit: %s: %s\n", out, strerror(-ret));
+		return EXIT_SYSTEM;
+	}
+	printf("%s: %u instructions, confirmed against the policy on every input\n",
+	       out, len);
+	return 0;
+}
+
+/* check --policy POLICY [FILTER] */
+static int check_policy(const char *path, const char *filter, u32 level)
+{
+	struct sock_filter *prog;
+	struct sj_policy pol;
+	char err[1024];
+	int ret;
+	u32 len;
+
+	if (!filter) {
+		ret = compile_policy(path, &prog, &len);
+		if (!ret)
+			ret = check_user(prog, len, level, NULL);
+		if (!ret)
+			printf("confirmed: %s on every input\n", POLICY_OK);
+		free(prog);
+		return ret;
+	}
+	ret = load_filter(filter, &prog, &len);
+	if (ret)
+		return ret;
+	if (sj_policy_parse_file(path, &pol, err, sizeof(err))) {
+		fprintf(stderr, "sealjit: %s\n", err);
+		free(prog);
+		return EXIT_REJECTED;
+	}
+	ret = check_user(prog, len, level, NULL);
+	if (!ret) {
+		ret = sj_policy_confirm(&pol, prog, len, NULL, err, sizeof(err));
+		if (ret == 1)
+			printf("confirmed: %s takes the action of %s on every input\n",
+			       filter, path);
+		else
+			fprintf(stderr, "sealjit: %s does not implement %s: %s\n",
+				filter, path, err);
+		ret = ret == 1 ? 0 : EXIT_REJECTED;
+	}
+	sj_policy_free(&pol);
+	free(prog);
+	return ret;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "kernel", no_argument, NULL, 'k' },
+		{ "policy", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	u32 level = SEALJIT_LOG_ERRORS, len;
+	const char *policy = NULL;
 	struct sock_filter *prog;
 	bool kernel = false;
 	int c, ret;
@@ -173,6 +336,8 @@ static int cmd_check(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "kvh", opts, NULL)) != -1) {
 		if (c == 'k')
 			kernel = true;
+		else if (c == 'p')
+			policy = optarg;
 		else if (c == 'v')
 			level = SEALJIT_LOG_FACTS;
 		else if (c == 'h')
@@ -180,8 +345,11 @@ static int cmd_check(int argc, char **argv)
 		else
 			return usage_error("check: bad option%s", "");
 	}
-	if (optind + 1 != argc)
-		return usage_error("check: expected one FILTER%s", "");
+	if (policy && !kernel && optind + 1 >= argc)
+		return check_policy(policy, optind < argc ? argv[optind] : NULL,
+				    level);
+	if (optind + 1 != argc || policy)
+		return usage_error("check: expected one FILTER, or --policy POLICY [FILTER]%s", "");
 	ret = load_filter(argv[optind], &prog, &len);
 	if (ret)
 		return ret;
@@ -229,26 +397,17 @@ static int cmd_asm(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *src = NULL, *out = NULL, *name;
+	const char *src, *out, *name;
 	struct sock_filter *prog;
 	char *text, *nul, err[256];
 	size_t size;
-	int c, ret;
+	int ret;
 	u32 len;
 
-	/* "-" first: SOURCE may come before -o even with POSIXLY_CORRECT. */
-	while ((c = getopt_long(argc, argv, "-o:h", opts, NULL)) != -1) {
-		if (c == 1 && !src)
-			src = optarg;
-		else if (c == 'o')
-			out = optarg;
-		else if (c == 'h')
-			return fputs(usage_text, stdout), 0;
-		else
-			return usage_error("asm: expected SOURCE -o FILTER%s", "");
-	}
-	if (!src || !out || optind != argc)
-		return usage_error("asm: expected SOURCE -o FILTER%s", "");
+	ret = in_out_args(argc, argv, opts, &src, &out,
+			  "asm: expected SOURCE -o FILTER%s");
+	if (ret)
+		return ret > 0 ? ret : 0;
 	name = strcmp(src, "-") ? src : "<stdin>";
 	ret = sj_read_text(src, &text, &size);
 	if (ret) {
@@ -358,6 +517,20 @@ out:
  * Attaches the filter to this thread; it stays across execve().  Return:
  * 0, or an exit code after a message.
  */
+/* run --seccomp: the same filter through the kernel's own seccomp(2). */
+static int load_seccomp(const struct sock_filter *prog, u32 len)
+{
+	struct sock_fprog fprog = { .len = (unsigned short)len,
+				    .filter = (struct sock_filter *)prog };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog)) {
+		fprintf(stderr, "sealjit: seccomp(2): %s\n", strerror(errno));
+		return errno == EINVAL ? EXIT_REJECTED : EXIT_SYSTEM;
+	}
+	return 0;
+}
+
 static int load_kernel(const struct sock_filter *prog, u32 len)
 {
 	struct sock_fprog fprog = { .len = (unsigned short)len,
@@ -459,17 +632,44 @@ static int compile_oci(const char *path, struct sj_oci_opts *o,
 	return 0;
 }
 
+/* import-oci --policy: the profile as a policy, in @out. */
+static int oci_to_policy(const char *path, struct sj_oci_opts *o,
+			 const char *out)
+{
+	FILE *f = fopen(out, "w");
+	char err[512];
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "sealjit: %s: %s\n", out, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	o->warn = stderr;
+	ret = sj_oci_to_policy(path, o, f, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "sealjit: %s: %s\n", path, err);
+	if (fclose(f) && !ret) {
+		fprintf(stderr, "sealjit: %s: %s\n", out, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	if (ret)
+		unlink(out);
+	return ret ? EXIT_REJECTED : 0;
+}
+
 static int cmd_import_oci(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "cap", required_argument, NULL, 'c' },
 		{ "optimize", required_argument, NULL, 'O' },
+		{ "policy", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sj_oci_opts o = { .optimize = 1 };
 	const char *path = NULL, *out = NULL;
 	struct sock_filter *prog;
+	bool policy = false;
 	int c, ret;
 	u32 len;
 
@@ -478,6 +678,8 @@ static int cmd_import_oci(int argc, char **argv)
 			path = optarg;
 		else if (c == 'o')
 			out = optarg;
+		else if (c == 'p')
+			policy = true;
 		else if (c == 'c' || c == 'O')
 			ret = oci_option(&o, c, optarg);
 		else if (c == 'h')
@@ -489,6 +691,8 @@ static int cmd_import_oci(int argc, char **argv)
 	}
 	if (!path || !out)
 		return usage_error("import-oci: expected PROFILE -o FILTER%s", "");
+	if (policy)
+		return oci_to_policy(path, &o, out);
 	ret = compile_oci(path, &o, &prog, &len);
 	if (ret)
 		return ret;
@@ -503,15 +707,18 @@ static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "oci", required_argument, NULL, 'j' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "seccomp", no_argument, NULL, 's' },
 		{ "cap", required_argument, NULL, 'c' },
 		{ "optimize", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage[] =
-		"run: expected FILTER -- CMD [ARG...] or --oci PROFILE -- CMD [ARG...]%s";
+		"run: expected FILTER, --oci PROFILE or --policy POLICY, then -- CMD [ARG...]%s";
 	struct sj_oci_opts o = { .optimize = 1 };
-	const char *path = NULL, *oci = NULL;
+	const char *path = NULL, *oci = NULL, *policy = NULL;
+	bool seccomp = false;
 	struct sock_filter *prog;
 	int c, ret = 0;
 	u32 len;
@@ -522,6 +729,10 @@ static int cmd_run(int argc, char **argv)
 			return fputs(usage_text, stdout), 0;
 		if (c == 'j')
 			oci = optarg;
+		else if (c == 'p')
+			policy = optarg;
+		else if (c == 's')
+			seccomp = true;
 		else if (c == 'c' || c == 'O')
 			ret = oci_option(&o, c, optarg);
 		else
@@ -529,16 +740,24 @@ static int cmd_run(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
-	if (!oci && optind < argc)
+	/* getopt ate the "--" if options came right before it. */
+	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
+		optind--;
+	else if (!oci && !policy && optind < argc)
 		path = argv[optind++];
-	if ((!oci == !path) || argc - optind < 2 || strcmp(argv[optind], "--"))
+	if (!!oci + !!policy + !!path != 1 || argc - optind < 2 ||
+	    strcmp(argv[optind], "--"))
 		return usage_error(usage, "");
 	argv += optind + 1;
-	ret = oci ? compile_oci(oci, &o, &prog, &len) :
-		    load_filter(path, &prog, &len);
+	if (oci)
+		ret = compile_oci(oci, &o, &prog, &len);
+	else if (policy)
+		ret = compile_policy(policy, &prog, &len);
+	else
+		ret = load_filter(path, &prog, &len);
 	if (ret)
 		return ret;
-	ret = load_kernel(prog, len);
+	ret = seccomp ? load_seccomp(prog, len) : load_kernel(prog, len);
 	free(prog);
 	if (ret)
 		return ret;
@@ -674,6 +893,8 @@ int main(int argc, char **argv)
 		return cmd_jit(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compile"))
+		return cmd_compile(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "import-oci"))
 		return cmd_import_oci(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))

@@ -3,10 +3,12 @@
  * Differential conformance: the same filters under the kernel's seccomp and
  * under sealjit, the same syscall battery, every outcome compared.
  *
- *   conform [-v] [-r COUNT] [-s SEED] FILTER[+FILTER...]...
+ *   conform [-v] [-r COUNT] [-s SEED] FILTER[+FILTER...]|A=B...
  *
  * Each argument is a filter file, or several joined with '+' to be stacked
- * (oldest first).  -r adds COUNT generated filters.  For each filter and
+ * (oldest first), or two joined with '=' that must behave the same (each
+ * is compared across engines, then A with B under each engine).  -r adds
+ * COUNT generated filters.  For each filter and
  * each engine a child installs, before the filter, a guard filter that
  * returns TRACE for every syscall: with no tracer attached that skips the
  * call with ENOSYS in both engines, so no battery syscall ever runs (exit,
@@ -424,31 +426,35 @@ static bool same(const struct outcome *a, const struct outcome *b)
 }
 
 static struct outcome out_k[MAX_CASES], out_s[MAX_CASES];
+static struct outcome out_k2[MAX_CASES], out_s2[MAX_CASES];
 static long total_cases, total_diffs;
 static int tap_n, tap_failed;
 
-static void compare(const char *name)
+/* Case by case, @a (called @la) against @b (@lb). */
+static void compare_runs(const char *name, const char *la,
+			 const struct outcome *a, const char *lb,
+			 const struct outcome *b)
 {
 	int i, diffs = 0, ran = 0, errnos = 0, traps = 0, kills = 0;
-	char a[160], b[160];
+	char da[160], db[160];
 
 	for (i = 0; i < ncases; i++) {
-		const struct outcome *k = &out_k[i];
+		const struct outcome *k = &a[i];
 
 		ran += k->state == RETURNED && k->ret == -GUARD_ERRNO;
 		errnos += k->state == RETURNED && k->ret != -GUARD_ERRNO;
 		traps += k->state == TRAPPED;
 		kills += k->state == KILLED;
-		if (same(k, &out_s[i]))
+		if (same(k, &b[i]))
 			continue;
 		if (diffs++ < 10)
-			printf("# %s: case %d (%s nr %ld args %lx %lx %lx %lx %lx %lx): seccomp %s, sealjit %s\n",
+			printf("# %s: case %d (%s nr %ld args %lx %lx %lx %lx %lx %lx): %s %s, %s %s\n",
 			       name, i, cases[i].kind == CASE_COMPAT ? "i386" :
 			       cases[i].kind == CASE_X32 ? "x32" : "x86-64",
 			       cases[i].nr, cases[i].args[0], cases[i].args[1],
 			       cases[i].args[2], cases[i].args[3], cases[i].args[4],
-			       cases[i].args[5], describe(k, a, sizeof(a)),
-			       describe(&out_s[i], b, sizeof(b)));
+			       cases[i].args[5], la, describe(k, da, sizeof(da)),
+			       lb, describe(&b[i], db, sizeof(db)));
 	}
 	total_cases += ncases;
 	total_diffs += diffs;
@@ -456,6 +462,11 @@ static void compare(const char *name)
 	       diffs ? "not " : "", ++tap_n, name, ncases, ran, errnos, traps,
 	       kills, diffs);
 	tap_failed += diffs != 0;
+}
+
+static void compare(const char *name)
+{
+	compare_runs(name, "seccomp", out_k, "sealjit", out_s);
 }
 
 /* --- filters ------------------------------------------------------------ */
@@ -528,15 +539,52 @@ static void generate(struct filter *f)
 	f->len = (unsigned short)n;
 }
 
-static int test_current(const char *name, int full)
+static int run_both(const char *name, struct outcome *k, struct outcome *s)
 {
-	build_battery(full);
-	if (run_engine(KERNEL_SECCOMP, out_k) || run_engine(SEALJIT, out_s)) {
+	if (run_engine(KERNEL_SECCOMP, k) || run_engine(SEALJIT, s)) {
 		printf("not ok %d - %s: could not run\n", ++tap_n, name);
 		tap_failed++;
 		return -1;
 	}
+	return 0;
+}
+
+static int test_current(const char *name, int full)
+{
+	build_battery(full);
+	if (run_both(name, out_k, out_s))
+		return -1;
 	compare(name);
+	return 0;
+}
+
+/*
+ * "A=B": two filters meant to be the same function (a policy compiled by
+ * sealjit and by libseccomp, say).  One battery from both filters'
+ * constants; each filter under both engines; then A against B under each.
+ */
+static int test_equal(const char *a, const char *b)
+{
+	char name[512];
+
+	nstack = 2;
+	if (read_filter(a, &stack[0]) || read_filter(b, &stack[1])) {
+		printf("not ok %d - %s=%s: cannot read\n", ++tap_n, a, b);
+		return -1;
+	}
+	build_battery(1);
+	nstack = 1;
+	if (run_both(a, out_k, out_s))
+		return -1;
+	compare(a);
+	stack[0] = stack[1];
+	if (run_both(b, out_k2, out_s2))
+		return -1;
+	compare(b);
+	snprintf(name, sizeof(name), "%s and %s under the kernel's seccomp", a, b);
+	compare_runs(name, a, out_k, b, out_k2);
+	snprintf(name, sizeof(name), "%s and %s under sealjit", a, b);
+	compare_runs(name, a, out_s, b, out_s2);
 	return 0;
 }
 
@@ -566,6 +614,14 @@ int main(int argc, char **argv)
 	close(fd);
 	for (i = optind; i < argc; i++) {
 		char *spec = strdup(argv[i]), *part, *save = NULL;
+
+		part = strchr(spec, '=');
+		if (part) {
+			*part = '\0';
+			test_equal(spec, part + 1);
+			free(spec);
+			continue;
+		}
 
 		nstack = 0;
 		for (part = strtok_r(spec, "+", &save); part && nstack < MAX_STACK;

@@ -127,6 +127,49 @@ t "sealjit status --pid of no process exits 1" \
 	sh -c 'sealjit status --pid 4000000; [ $? -eq 1 ]'
 t "after the confined programs, live objects return to zero" settles
 
+# Policies (Documentation/policy.rst) confine real programs, through the
+# module and, compiled the same way, through the kernel's own seccomp.
+ip link set lo up
+shell_reads_only() {
+	# shellcheck disable=SC2086 # $1: no option, or --seccomp
+	out=$(sealjit run $1 --policy /examples/busybox-shell.policy -- \
+		sh -c 'echo hello; cat /proc/version | wc -l; touch /tmp/nope
+		       echo "touch exited $?"' 2>&1)
+	echo "$out"
+	echo "$out" | grep -q "^hello$" && echo "$out" | grep -q "^1$" &&
+		echo "$out" | grep -q "^touch exited 1$" && ! test -e /tmp/nope
+}
+client_connects() {
+	rm -f /tmp/got
+	nc -l -p 7777 >/tmp/got &
+	listener=$!
+	sleep 0.3
+	# shellcheck disable=SC2086
+	echo "hello over tcp" |
+		sealjit run $1 --policy /examples/net-client.policy -- \
+		nc 127.0.0.1 7777 || return 1
+	wait $listener
+	grep -q "hello over tcp" /tmp/got
+}
+client_cannot_listen() {
+	# shellcheck disable=SC2086
+	out=$(sealjit run $1 --policy /examples/net-client.policy -- \
+		nc -l -p 7778 2>&1)
+	echo "$out"
+	echo "$out" | grep -q "bind: Permission denied"
+}
+for how in "" --seccomp; do
+	by=sealjit
+	[ -n "$how" ] && by="the kernel's seccomp"
+	t "policy busybox-shell ($by): the shell reads files and runs applets" \
+		shell_reads_only "$how"
+	t "policy net-client ($by): nc connects to a listener on loopback" \
+		client_connects "$how"
+	t "policy net-client ($by): nc cannot listen: bind gets EACCES" \
+		client_cannot_listen "$how"
+done
+t "after the policies, live objects return to zero" settles
+
 # The probes stay registered while filtered processes come and go, so that
 # a run of short-lived sandboxes does not live-patch the kernel each time.
 IDLE=/sys/module/sealjit/parameters/hook_idle_ms
@@ -354,7 +397,7 @@ conform_filters=$(echo "${conform_filters:-}" | tr , ' ')
 	trap-all.bpf kill-thread-all.bpf kill-process-all.bpf log-all.bpf \
 	trace-all.bpf notify-all.bpf unknown-action.bpf mixed-by-nr.bpf \
 	args-halves.bpf arith.bpf no-network.bpf minimal.bpf \
-	docker-linear.bpf docker-tree.bpf docker-admin.bpf \
+	docker-linear.bpf docker-policy.bpf=docker-tree.bpf docker-admin.bpf \
 	some-errno.bpf+some-kill.bpf some-kill.bpf+some-errno.bpf \
 	allow-all.bpf+some-errno.bpf+some-kill.bpf errno-all.bpf+trap-all.bpf \
 	log-all.bpf+unknown-action.bpf docker-linear.bpf+no-network.bpf} ) ||
