@@ -106,6 +106,18 @@ $(B)/test_validate: selftests/unit/test_exec.c
 test-validate: $(B)/test_validate
 	@scripts/run-tap.sh validate $(B)/test_validate
 
+# OpenSSH's pre-authentication sandbox filter, read out of the sshd of the
+# openssh-server package `make deps` downloads (never installs), for the
+# policy tests to hold examples/openssh-sandbox.policy to.
+SSHD_DEB = $(lastword $(sort $(wildcard /var/cache/apt/archives/openssh-server_*_amd64.deb)))
+$(B)/sshd_filter: selftests/unit/sshd_filter.c
+	$(CC) $(USER_CFLAGS) -o $@ $<
+$(B)/openssh/preauth.bpf: $(SSHD_DEB) $(B)/sshd_filter
+	@test -n "$(SSHD_DEB)" || { echo "no openssh-server .deb: run make deps" >&2; exit 1; }
+	rm -rf $(B)/openssh && mkdir -p $(B)/openssh
+	dpkg-deb -x $(SSHD_DEB) $(B)/openssh/pkg
+	$(B)/sshd_filter $(B)/openssh/pkg/usr/sbin/sshd $@
+
 # The policy language, compiler and confirmation, from C, without the tool.
 POLICY_SRC := tools/policy.c tools/policy_compile.c tools/policy_check.c \
 	      tools/syscalls.c $(B)/gen/syscalls.c tools/filter_file.c
@@ -199,7 +211,7 @@ prove:
 	@scripts/prove.sh
 
 # --- test groups ------------------------------------------------------------
-unit: $(UNIT_TESTS) $(TOOL) corpus
+unit: $(UNIT_TESTS) $(TOOL) corpus $(B)/openssh/preauth.bpf
 	@DOCKER_PROFILE=$(DOCKER_PROFILE) scripts/run-tap.sh unit $(UNIT_TESTS) \
 		selftests/unit/policy_cli.sh
 

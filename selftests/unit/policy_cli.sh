@@ -66,6 +66,14 @@ for p in examples/*.policy; do
 	t "$p compiles and is confirmed" \
 		"$S" compile "$p" -o "$T/$(basename "$p" .policy).bpf"
 done
+t "OpenSSH's own sandbox filter (Debian 12's sshd) implements openssh-sandbox.policy" \
+	exits_with 0 "^confirmed" \
+	"$S" check --policy examples/openssh-sandbox.policy build/openssh/preauth.bpf
+sed 's/^allow mmap, mprotect if .*/allow mmap, mprotect;/' \
+	examples/openssh-sandbox.policy >"$T/ssh-exec.policy"
+t "and not a variant that lets memory be executable" \
+	exits_with 1 "differ at arch=x86_64 nr=9 \(mmap\) .*arg2=0x4 " \
+	"$S" check --policy "$T/ssh-exec.policy" build/openssh/preauth.bpf
 t "check --policy without FILTER checks the policy's own compilation" \
 	exits_with 0 "^confirmed: the compiled filter" \
 	"$S" check --policy examples/net-client.policy
