@@ -20,9 +20,11 @@
 #include "../verifier/residual.h"
 #include "sealjit.h"
 
-static int validate_args(const struct sealjit_filter_args *args)
+static int validate_args(const struct sealjit_filter_args *args, bool load)
 {
-	if (args->flags || args->reserved)
+	u32 flags = load ? SEALJIT_LOAD_TSYNC : 0;
+
+	if ((args->flags & ~flags) || args->reserved)
 		return -EINVAL;
 	if (args->log_level == SEALJIT_LOG_NONE)
 		return args->log_buf || args->log_size ? -EINVAL : 0;
@@ -158,7 +160,7 @@ static void fill_facts(struct sealjit_filter_args *args,
  *	and the user's log buffer are filled in here
  * @prep: the result; release it with sj_filter_release() whatever the
  *	return value
- * @gate: apply seccomp's privilege rule (LOAD)
+ * @gate: a LOAD: apply seccomp's privilege rule, allow its flags
  *
  * Context: process context, may sleep.
  * Return: 0 if the filter was accepted and compiled; -EINVAL for a bad
@@ -175,7 +177,7 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 	ktime_t start;
 
 	memset(prep, 0, sizeof(*prep));
-	err = validate_args(args);
+	err = validate_args(args, gate);
 	if (err)
 		return err;
 	err = copy_fprog(args->fprog, &fprog);
@@ -640,18 +642,28 @@ fail_table:
  * caller's memory cgroup); -ENOSPC if its image would take the images past
  * the module's image_limit; -EIO if the image could not be sealed, or
  * the JIT or the validator failed (%SEALJIT_E_JIT, %SEALJIT_E_VALIDATE in
- * @args->err_reason and the log).
+ * @args->err_reason and the log).  With %SEALJIT_LOAD_TSYNC: the id of
+ * the first thread whose chain is neither the caller's nor one before it
+ * (nothing attached), as seccomp(2) returns it; -EINTR if a fatal signal
+ * came while waiting for an execve in the process; -EAGAIN if other
+ * threads' TSYNCs kept replacing the caller's chain while this one was
+ * built, %SJ_LOAD_TRIES times.
  */
 int sj_filter_load(struct sealjit_filter_args *args)
 {
+	bool tsync = args->flags & SEALJIT_LOAD_TSYNC;
 	struct sj_filter *prev, *f;
 	struct sj_prepared prep;
-	int err;
+	int err, tries = 0;
 
 	err = sj_filter_prepare(args, &prep, true);
 	if (err)
 		goto out;
-	/* Only the task itself changes its chain, so prev stays put. */
+again:
+	/*
+	 * The chain it is built on: sj_task_attach() checks that it is still
+	 * the caller's, since another thread's TSYNC may replace it.
+	 */
 	prev = sj_task_current_filter();
 	if (prep.len + (prev ? prev->path_insns : 0) > SJ_MAX_INSNS_PER_PATH) {
 		err = -ENOMEM;
@@ -667,11 +679,14 @@ int sj_filter_load(struct sealjit_filter_args *args)
 		}
 		goto out;
 	}
-	err = sj_task_attach(f);
+	err = sj_task_attach(f, prev, tsync);
 	if (err) {
 		f->prev = NULL;		/* the task keeps its reference */
 		sj_filter_put(f);
 	}
+	/* A sibling's TSYNC came between: build on the new chain. */
+	if (err == -EAGAIN && ++tries < SJ_LOAD_TRIES)
+		goto again;
 out:
 	sj_filter_release(&prep);
 	return err;

@@ -35,6 +35,8 @@
 
 /* seccomp's limit on the instructions of a chain (kernel/seccomp.c). */
 #define SJ_MAX_INSNS_PER_PATH	((1 << 18) / sizeof(struct sock_filter))
+/* LOAD builds on the caller's chain again when a TSYNC replaced it. */
+#define SJ_LOAD_TRIES		8
 #define SJ_FILTER_PENALTY	4
 
 /**
@@ -290,7 +292,7 @@ void sj_task_kill_thread(struct sj_task *rec);
 void sj_task_restore_nr(struct sj_task *rec, long nr);
 struct sj_filter *sj_task_current_filter(void);
 int sj_task_status(pid_t pid, u32 *filters);
-int sj_task_attach(struct sj_filter *f);
+int sj_task_attach(struct sj_filter *f, struct sj_filter *prev, bool tsync);
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child);
 void sj_task_exit(void *data, struct task_struct *p);

@@ -6,11 +6,16 @@
  * by pid, so execve from a non-leader thread (which takes over the leader's
  * pid) keeps the right chain.
  *
- * Who changes a record: the task itself (LOAD, and its exit), or its parent
- * while the task is being created and cannot run yet (fork).  So a record's
- * ->filter never changes under a reader that is the task itself; the hash
- * table is RCU-protected for lookups and sj_tasks_lock serialises inserts
- * and deletions.
+ * Who changes a record's ->filter: the task itself (LOAD), a thread of its
+ * process attaching a filter to all of them (LOAD with SEALJIT_LOAD_TSYNC),
+ * or, for a thread, its creator while it cannot run yet (fork).  All three
+ * hold the process's siglock, as seccomp's attach, sync and copy_seccomp()
+ * do, so a chain read under it is the chain.  The hook reads ->filter
+ * without the lock, once per syscall, and takes whichever chain it sees:
+ * as with seccomp, a filter another thread attaches applies from the next
+ * syscall on.  A task's exit drops its record.  The hash table is
+ * RCU-protected for lookups and sj_tasks_lock (taken inside siglock)
+ * serialises inserts and deletions.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -225,52 +230,272 @@ static void queue_refill(struct sj_task *rec, struct task_struct *t)
 			refill);
 }
 
+/*
+ * sj_tasks_lock is taken inside siglock, which interrupts take: so it
+ * must never be held with interrupts on.
+ */
 static void insert(struct sj_task *rec)
 {
-	spin_lock(&sj_tasks_lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sj_tasks_lock, flags);
 	hash_add_rcu(sj_tasks, &rec->node, (unsigned long)rec->task);
-	spin_unlock(&sj_tasks_lock);
+	spin_unlock_irqrestore(&sj_tasks_lock, flags);
 	atomic_inc(&sj_stats.tasks);
+}
+
+/*
+ * The calling task's siglock, its process's: a task's sighand changes only
+ * in its own execve.
+ */
+static spinlock_t *own_siglock(void)
+{
+	return &rcu_dereference_protected(current->sighand, true)->siglock;
+}
+
+/* Whether @a is @b or one of the filters before it (NULL is before all). */
+static bool is_ancestor(const struct sj_filter *a, const struct sj_filter *b)
+{
+	for (; b; b = b->prev)
+		if (b == a)
+			return true;
+	return !a;
+}
+
+/* The chain of @rec; the caller holds its process's siglock. */
+static struct sj_filter *locked_filter(struct sj_task *rec)
+{
+	return rec ? rcu_dereference_protected(rec->filter, true) : NULL;
+}
+
+/* A record for @t (with a spare), newly taken from @pool. */
+static struct sj_task *new_record(struct task_struct *t, struct sj_filter *f,
+				  struct sj_task **pool)
+{
+	struct sj_task *rec = *pool;
+
+	*pool = rec->spare;
+	rec->spare = NULL;
+	rec->task = t;
+	RCU_INIT_POINTER(rec->filter, f);
+	insert(rec);
+	return rec;
+}
+
+/*
+ * Records enough for every thread of the caller's process that may need
+ * one (the caller, and with @tsync the others), each but the caller's
+ * taken later with a spare; chained through ->spare.  Allocated before
+ * siglock is taken; if threads came meanwhile, the caller asks again.
+ */
+static struct sj_task *alloc_pool(unsigned int n)
+{
+	struct sj_task *pool = NULL, *rec;
+
+	while (n--) {
+		rec = kmem_cache_zalloc(sj_task_cache, GFP_KERNEL);
+		if (!rec)
+			break;
+		rec->spare = pool;
+		pool = rec;
+	}
+	return pool;
+}
+
+static void free_pool(struct sj_task *pool)
+{
+	struct sj_task *next;
+
+	for (; pool; pool = next) {
+		next = pool->spare;
+		kmem_cache_free(sj_task_cache, pool);
+	}
+}
+
+static unsigned int pool_size(struct sj_task *pool)
+{
+	unsigned int n = 0;
+
+	for (; pool; pool = pool->spare)
+		n++;
+	return n;
+}
+
+/*
+ * As seccomp_can_sync_threads(): every other live thread's chain must be
+ * the caller's or one before it, or the id of the first that is not.
+ * Also counts the records the threads without one will take.
+ */
+static pid_t can_sync(struct sj_filter *prev, unsigned int *need)
+{
+	struct task_struct *t;
+	struct sj_task *rec;
+
+	for_each_thread(current, t) {
+		if (t == current || (t->flags & PF_EXITING))
+			continue;
+		rec = sj_task_find(t);
+		if (!is_ancestor(locked_filter(rec), prev))
+			return task_pid_vnr(t) ?: -ESRCH;
+		*need += rec ? 0 : 2;	/* its record and its spare */
+	}
+	return 0;
+}
+
+/* As seccomp_sync_threads(): @f, the caller's new chain, on every thread. */
+static void sync_threads(struct sj_filter *f, struct sj_task **pool)
+{
+	struct task_struct *t;
+	struct sj_filter *old;
+	struct sj_task *rec;
+
+	for_each_thread(current, t) {
+		if (t == current || (t->flags & PF_EXITING))
+			continue;
+		refcount_inc(&f->ref);
+		rec = sj_task_find(t);
+		if (!rec) {
+			rec = new_record(t, f, pool);
+			rec->spare = *pool;
+			*pool = rec->spare->spare;
+			rec->spare->spare = NULL;
+		} else {
+			old = locked_filter(rec);
+			rcu_assign_pointer(rec->filter, f);
+			/* An ancestor of @f: never the last reference. */
+			sj_filter_put(old);
+		}
+		if (task_no_new_privs(current))
+			task_set_no_new_privs(t);
+	}
 }
 
 /**
  * sj_task_attach() - make @f the newest filter of the calling task
- * @f: a new filter whose ->prev is the caller's current newest filter (or
- *	NULL); the caller's reference to @f passes to the task, and the
- *	task's reference to ->prev passes to @f
+ * @f: a new filter whose ->prev is @prev; the caller's reference to @f
+ *	passes to the task, and the task's reference to @prev passes to @f
+ * @prev: the chain @f was built on: the caller's, when it read it
+ * @tsync: also make @f the chain of every other thread of the process, as
+ *	seccomp's SECCOMP_FILTER_FLAG_TSYNC does
  *
- * Also makes sure the task has a spare record for its next child.
+ * Also makes sure each task given a record has a spare for its next child.
  * Context: process context (LOAD).
- * Return: 0, or -ENOMEM (then @f is untouched and ->prev keeps its owner).
+ * Return: 0; the id of the first thread whose chain is not @prev or one
+ * before it (@tsync; nothing is attached then); -EAGAIN if the caller's
+ * chain is no longer @prev (another thread's TSYNC changed it: build again
+ * on the new one); -ENOMEM; -EINTR.  On any error @f is untouched and
+ * @prev keeps its owner.
  */
-int sj_task_attach(struct sj_filter *f)
+int sj_task_attach(struct sj_filter *f, struct sj_filter *prev, bool tsync)
 {
-	struct sj_task *rec, *spare = NULL;
+	struct sj_task *rec, *pool = NULL;
+	unsigned int need = 0;
+	pid_t failed;
+	int err = 0;
 
-	rcu_read_lock();
-	rec = sj_task_find(current);
-	rcu_read_unlock();
-	if (!rec || !rec->spare) {
-		spare = kmem_cache_zalloc(sj_task_cache, GFP_KERNEL);
-		if (!spare)
-			return -ENOMEM;
+	/* Nor may a thread execve meanwhile, as for seccomp's TSYNC. */
+	if (tsync && mutex_lock_killable(&current->signal->cred_guard_mutex))
+		return -EINTR;
+	for (;;) {
+		if (pool_size(pool) < need + 2) {
+			free_pool(pool);
+			pool = alloc_pool(need + 2);
+			if (pool_size(pool) < need + 2) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		need = 0;
+		spin_lock_irq(own_siglock());
+		rcu_read_lock();
+		rec = sj_task_find(current);
+		if (locked_filter(rec) != prev) {
+			err = -EAGAIN;
+		} else if (tsync) {
+			failed = can_sync(prev, &need);
+			err = failed > 0 ? failed : 0;
+			if (failed < 0)
+				err = failed;
+		}
+		/* Threads came since the pool was made: make it bigger. */
+		if (!err && pool_size(pool) < need + 2) {
+			rcu_read_unlock();
+			spin_unlock_irq(own_siglock());
+			continue;
+		}
+		if (!err) {
+			if (!rec)
+				rec = new_record(current, f, &pool);
+			else
+				rcu_assign_pointer(rec->filter, f);
+			if (!rec->spare) {
+				rec->spare = pool;
+				pool = pool->spare;
+				rec->spare->spare = NULL;
+			}
+			if (tsync)
+				sync_threads(f, &pool);
+		}
+		rcu_read_unlock();
+		spin_unlock_irq(own_siglock());
+		break;
 	}
-	if (rec) {
-		if (!rec->spare)
-			rec->spare = spare;
-		rcu_assign_pointer(rec->filter, f);
-		return 0;
+	if (tsync)
+		mutex_unlock(&current->signal->cred_guard_mutex);
+	free_pool(pool);
+	return err;
+}
+
+/*
+ * sj_task_fork(): @child takes @parent's chain, if it has one.  False if
+ * it has one but no record could be had for the child.
+ */
+static bool inherit(struct task_struct *parent, struct task_struct *child)
+{
+	struct sj_task *prec = sj_task_find(parent), *rec = NULL;
+	struct sj_filter *f;
+	bool fail;
+
+	if (!prec)
+		return true;
+	fail = sj_inject(SJ_FAULT_FORK);
+	if (!fail) {
+		rec = prec->spare;
+		prec->spare = NULL;
+		if (rec)
+			atomic_inc(&sj_stats.fork_spares);
 	}
-	rec = kmem_cache_zalloc(sj_task_cache, GFP_KERNEL);
-	if (!rec) {
-		kmem_cache_free(sj_task_cache, spare);
-		return -ENOMEM;
-	}
-	rec->task = current;
-	rec->spare = spare;
+	if (!rec && !fail && !sj_inject(SJ_FAULT_FORK_ALLOC))
+		rec = kmem_cache_zalloc(sj_task_cache, GFP_NOWAIT | __GFP_NOWARN);
+	queue_refill(prec, parent);
+	if (!rec)
+		return false;
+	f = sj_task_filter(prec);
+	refcount_inc(&f->ref);
+	rec->task = child;
+	rec->dead = READ_ONCE(prec->dead);
 	RCU_INIT_POINTER(rec->filter, f);
 	insert(rec);
-	return 0;
+	queue_refill(rec, child);
+	return true;
+}
+
+/*
+ * A new thread joined its process's thread list before the fork probe: a
+ * TSYNC since may have given it a record, newer than its creator's chain.
+ * Under siglock, one or the other.
+ */
+static bool inherit_thread(struct task_struct *parent,
+			   struct task_struct *child)
+{
+	unsigned long flags;
+	bool ok = true;
+
+	spin_lock_irqsave(own_siglock(), flags);
+	if (!sj_task_find(child))
+		ok = inherit(parent, child);
+	spin_unlock_irqrestore(own_siglock(), flags);
+	return ok;
 }
 
 /**
@@ -291,36 +516,15 @@ int sj_task_attach(struct sj_filter *f)
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child)
 {
-	struct sj_task *prec = sj_task_find(parent), *rec = NULL;
-	struct sj_filter *f;
-	bool fail;
+	bool ok = same_thread_group(parent, child) ?
+		  inherit_thread(parent, child) : inherit(parent, child);
 
-	if (!prec)
+	if (ok)
 		return;
-	fail = sj_inject(SJ_FAULT_FORK);
-	if (!fail) {
-		rec = prec->spare;
-		prec->spare = NULL;
-		if (rec)
-			atomic_inc(&sj_stats.fork_spares);
-	}
-	if (!rec && !fail && !sj_inject(SJ_FAULT_FORK_ALLOC))
-		rec = kmem_cache_zalloc(sj_task_cache, GFP_NOWAIT | __GFP_NOWARN);
-	queue_refill(prec, parent);
-	if (!rec) {
-		send_sig(SIGKILL, child, 1);
-		atomic_inc(&sj_stats.fork_kills);
-		pr_warn_ratelimited("no memory for the chain of pid %d's child %d: killed it\n",
-				    task_pid_nr(parent), task_pid_nr(child));
-		return;
-	}
-	f = sj_task_filter(prec);
-	refcount_inc(&f->ref);
-	rec->task = child;
-	rec->dead = READ_ONCE(prec->dead);
-	RCU_INIT_POINTER(rec->filter, f);
-	insert(rec);
-	queue_refill(rec, child);
+	send_sig(SIGKILL, child, 1);
+	atomic_inc(&sj_stats.fork_kills);
+	pr_warn_ratelimited("no memory for the chain of pid %d's child %d: killed it\n",
+			    task_pid_nr(parent), task_pid_nr(child));
 }
 
 /**
@@ -333,12 +537,13 @@ void sj_task_fork(void *data, struct task_struct *parent,
 void sj_task_exit(void *data, struct task_struct *p)
 {
 	struct sj_task *rec = sj_task_find(p);
+	unsigned long flags;
 
 	if (!rec)
 		return;
-	spin_lock(&sj_tasks_lock);
+	spin_lock_irqsave(&sj_tasks_lock, flags);
 	hash_del_rcu(&rec->node);
-	spin_unlock(&sj_tasks_lock);
+	spin_unlock_irqrestore(&sj_tasks_lock, flags);
 	rec->exited = true;
 	if (!rec->works)
 		release(rec);

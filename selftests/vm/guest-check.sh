@@ -40,13 +40,15 @@ t "the refusal names the missing symbol in one log line" \
 t "and leaves no module behind" not_loaded
 t "insmod succeeds" insmod $M
 t "/dev/sealjit is a character device" test -c /dev/sealjit
-t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.2"'
+t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.3"'
 
 # The kselftest harnesses print their own TAP; their results count like ours.
 mark dev_test
 /bin/dev_test || failed=1
 mark enforce_test
 /bin/enforce_test || failed=1
+mark tsync_test
+/bin/tsync_test || failed=1
 
 stat_is() { grep -q "^$1 $2\$" /sys/kernel/debug/sealjit/stats; }
 stat() { sed -n "s/^$1 //p" /sys/kernel/debug/sealjit/stats; }

@@ -25,7 +25,7 @@
 
 #define SEALJIT_DEVICE		"/dev/sealjit"
 #define SEALJIT_ABI_MAJOR	1
-#define SEALJIT_ABI_MINOR	2
+#define SEALJIT_ABI_MINOR	3
 
 /* Limits, identical to seccomp's. */
 #define SEALJIT_MAXINSNS	4096	/* BPF_MAXINSNS */
@@ -59,6 +59,7 @@ struct sealjit_version {
 #define SEALJIT_FEAT_JIT_X86_64	_BITUL(1)	/* native x86-64 images */
 #define SEALJIT_FEAT_LOAD	_BITUL(2)	/* SEALJIT_IOC_LOAD enforces */
 #define SEALJIT_FEAT_STATUS	_BITUL(3)	/* SEALJIT_IOC_STATUS */
+#define SEALJIT_FEAT_TSYNC	_BITUL(4)	/* SEALJIT_LOAD_TSYNC */
 
 /* Log levels for sealjit_filter_args.log_level. */
 #define SEALJIT_LOG_NONE	0
@@ -122,7 +123,7 @@ enum sealjit_reason {
  * struct sealjit_filter_args - argument of %SEALJIT_IOC_CHECK and
  *	%SEALJIT_IOC_LOAD
  * @size: in: sizeof(struct sealjit_filter_args) as userspace knows it
- * @flags: in: must be 0
+ * @flags: in: 0, or for LOAD %SEALJIT_LOAD_* bits
  * @fprog: in: pointer to a struct sock_fprog, as for seccomp(2)
  * @log_buf: in: user buffer for diagnostics text, or 0
  * @log_size: in: size of @log_buf (%SEALJIT_LOG_MIN..%SEALJIT_LOG_MAX),
@@ -160,6 +161,16 @@ struct sealjit_filter_args {
 };
 
 #define SEALJIT_FILTER_ARGS_SIZE_VER0	72
+
+/*
+ * sealjit_filter_args.flags of LOAD.  TSYNC, as seccomp's
+ * SECCOMP_FILTER_FLAG_TSYNC: the filter becomes the newest of every
+ * thread of the caller's process, provided each one's chain is the
+ * caller's or one before it; otherwise nothing is attached and LOAD
+ * returns the id of the first thread that is not (a positive value, as
+ * seccomp(2) does).  With the caller's no_new_privs, every thread gets it.
+ */
+#define SEALJIT_LOAD_TSYNC	_BITUL(0)
 
 /* sealjit_status.mode: the numbers of prctl(PR_GET_SECCOMP). */
 #define SEALJIT_MODE_NONE	0	/* no sealjit filter */
