@@ -89,30 +89,37 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /*
- * "IN -o OUT", for asm and compile: 0 with both set; the exit code of a
- * usage error; -1 after --help.
+ * "IN -o OUT", for asm and compile: true with both set; else false, with
+ * the exit code in @code (0 after --help).
  */
-static int in_out_args(int argc, char **argv, const struct option *opts,
-		       const char **in, const char **out, const char *usage)
+static bool in_out_args(int argc, char **argv, const struct option *opts,
+			const char **in, const char **out, const char *usage,
+			int *code)
 {
 	int c;
 
 	*in = NULL;
 	*out = NULL;
+	*code = 0;
 	/* "-" first: IN may come before -o even with POSIXLY_CORRECT. */
 	while ((c = getopt_long(argc, argv, "-o:h", opts, NULL)) != -1) {
-		if (c == 1 && !*in)
+		if (c == 1 && !*in) {
 			*in = optarg;
-		else if (c == 'o')
+		} else if (c == 'o') {
 			*out = optarg;
-		else if (c == 'h')
-			return fputs(usage_text, stdout), -1;
-		else
-			return usage_error(usage, "");
+		} else if (c == 'h') {
+			fputs(usage_text, stdout);
+			return false;
+		} else {
+			*code = usage_error(usage, "");
+			return false;
+		}
 	}
-	if (!*in || !*out || optind != argc)
-		return usage_error(usage, "");
-	return 0;
+	if (!*in || !*out || optind != argc) {
+		*code = usage_error(usage, "");
+		return false;
+	}
+	return true;
 }
 
 static int load_filter(const char *path, struct sock_filter **prog, u32 *len)
@@ -258,10 +265,9 @@ static int cmd_compile(int argc, char **argv)
 	int ret;
 	u32 len;
 
-	ret = in_out_args(argc, argv, opts, &path, &out,
-			  "compile: expected POLICY -o FILTER%s");
-	if (ret)
-		return ret > 0 ? ret : 0;
+	if (!in_out_args(argc, argv, opts, &path, &out,
+			 "compile: expected POLICY -o FILTER%s", &ret))
+		return ret;
 	ret = compile_policy(path, &prog, &len);
 	if (ret)
 		return ret;
@@ -404,10 +410,9 @@ static int cmd_asm(int argc, char **argv)
 	int ret;
 	u32 len;
 
-	ret = in_out_args(argc, argv, opts, &src, &out,
-			  "asm: expected SOURCE -o FILTER%s");
-	if (ret)
-		return ret > 0 ? ret : 0;
+	if (!in_out_args(argc, argv, opts, &src, &out,
+			 "asm: expected SOURCE -o FILTER%s", &ret))
+		return ret;
 	name = strcmp(src, "-") ? src : "<stdin>";
 	ret = sj_read_text(src, &text, &size);
 	if (ret) {
