@@ -390,7 +390,6 @@ int sj_task_attach(struct sj_filter *f, struct sj_filter *prev, bool tsync)
 {
 	struct sj_task *rec, *pool = NULL;
 	unsigned int need = 0;
-	pid_t failed;
 	int err = 0;
 
 	/* Nor may a thread execve meanwhile, as for seccomp's TSYNC. */
@@ -409,14 +408,10 @@ int sj_task_attach(struct sj_filter *f, struct sj_filter *prev, bool tsync)
 		spin_lock_irq(own_siglock());
 		rcu_read_lock();
 		rec = sj_task_find(current);
-		if (locked_filter(rec) != prev) {
+		if (locked_filter(rec) != prev)
 			err = -EAGAIN;
-		} else if (tsync) {
-			failed = can_sync(prev, &need);
-			err = failed > 0 ? failed : 0;
-			if (failed < 0)
-				err = failed;
-		}
+		else if (tsync)
+			err = can_sync(prev, &need);
 		/* Threads came since the pool was made: make it bigger. */
 		if (!err && pool_size(pool) < need + 2) {
 			rcu_read_unlock();

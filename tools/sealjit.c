@@ -103,19 +103,18 @@ static bool in_out_args(int argc, char **argv, const struct option *opts,
 	*code = 0;
 	/* "-" first: IN may come before -o even with POSIXLY_CORRECT. */
 	while ((c = getopt_long(argc, argv, "-o:h", opts, NULL)) != -1) {
-		if (c == 1 && !*in) {
+		if (c == 1 && !*in)
 			*in = optarg;
-		} else if (c == 'o') {
+		else if (c == 'o')
 			*out = optarg;
-		} else if (c == 'h') {
-			fputs(usage_text, stdout);
-			return false;
-		} else {
-			*code = usage_error(usage, "");
-			return false;
-		}
+		else
+			break;
 	}
-	if (!*in || !*out || optind != argc) {
+	if (c == 'h') {
+		fputs(usage_text, stdout);
+		return false;
+	}
+	if (c != -1 || !*in || !*out || optind != argc) {
 		*code = usage_error(usage, "");
 		return false;
 	}
