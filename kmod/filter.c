@@ -229,6 +229,7 @@ void sj_filter_release(struct sj_prepared *prep)
 
 static void filter_free(struct sj_filter *f)
 {
+	kfree(f->marked);
 	sj_image_destroy(f->image);
 	kfree(f->spec);
 	kfree(f->table);
@@ -574,6 +575,24 @@ out:
 	return n - 1;
 }
 
+/*
+ * The program with each ret turned into "ret #its index": its path is the
+ * program's, so run it says which ret the program reaches.
+ */
+static struct sock_filter *mark_rets(const struct sj_prepared *prep)
+{
+	struct sock_filter *m;
+	u32 pc;
+
+	m = kmemdup(prep->insns, prep->len * sizeof(*m), GFP_KERNEL_ACCOUNT);
+	for (pc = 0; m && pc < prep->len; pc++)
+		if (BPF_CLASS(m[pc].code) == BPF_RET)
+			m[pc] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, pc);
+	return m;
+}
+
+static atomic64_t sj_filter_ids = ATOMIC64_INIT(0);
+
 static struct sj_filter *filter_create(struct sj_prepared *prep,
 				       struct sj_filter *prev)
 {
@@ -585,7 +604,9 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	preps = kcalloc(1 + SJ_MAX_SPEC, sizeof(*preps), GFP_KERNEL_ACCOUNT);
-	if (!f || !preps) {
+	if (f)
+		f->marked = mark_rets(prep);
+	if (!f || !preps || !f->marked) {
 		err = -ENOMEM;
 		goto fail_table;
 	}
@@ -612,6 +633,7 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 	refcount_set(&f->ref, 1);
 	f->prev = prev;
 	f->len = prep->len;
+	f->id = atomic64_inc_return(&sj_filter_ids);
 	f->path_insns = f->len + SJ_FILTER_PENALTY +
 			(prev ? prev->path_insns : 0);
 	atomic_inc(&sj_stats.filters);
@@ -625,6 +647,7 @@ fail_table:
 		kfree(f->spec);
 		kfree(f->table);
 		kfree(f->own);
+		kfree(f->marked);
 	}
 	kfree(f);
 	return ERR_PTR(err);

@@ -29,8 +29,12 @@
 #include <linux/tracepoint.h>
 #include <asm/syscall.h>
 
+#include "../verifier/interp.h"
 #include "ksyms.h"
 #include "sealjit.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 /*
  * The errno of a syscall that does not exist: what seccomp returns for
@@ -215,6 +219,32 @@ static void apply(struct sj_task *rec, struct pt_regs *regs, int nr, u32 arch,
 	}
 }
 
+/*
+ * events/sealjit/action is on: which filter of the chain gave @ret, by
+ * seccomp's precedence (the most severe, the newest on a tie), and which
+ * of its rets.  Each filter runs again, whole, on the full seccomp_data,
+ * and its marked copy says which ret it reached: work done only for
+ * actions other than ALLOW, and only while someone traces them.
+ */
+static noinline void trace_decision(const struct sj_filter *f,
+				    struct pt_regs *regs, int nr, u32 arch,
+				    u32 ret)
+{
+	const struct seccomp_data *sd = fill_data(regs, nr, arch);
+	const struct sj_filter *by = f;
+	u32 best = U32_MAX, cur;
+
+	for (; f; f = f->prev) {
+		cur = sj_image_run_entry(f->image, 0, sd);
+		if (best == U32_MAX ||
+		    SJ_ACTION_ONLY(cur) < SJ_ACTION_ONLY(best)) {
+			best = cur;
+			by = f;
+		}
+	}
+	trace_action(nr, arch, ret, by->id, sj_interp(by->marked, by->len, sd));
+}
+
 /* A syscall with no table entry, or a task killed already. */
 #define SJ_NO_ENTRY	U32_MAX
 
@@ -247,6 +277,8 @@ static noinline void notrace filtered_syscall(struct sj_task *rec,
 				entry / SJ_TABLE_NR, entry % SJ_TABLE_NR);
 	if (likely(ret == SECCOMP_RET_ALLOW))
 		return;
+	if (trace_action_enabled())
+		trace_decision(f, regs, nr, arch, ret);
 	apply(rec, regs, nr, arch, ret);
 }
 

@@ -134,6 +134,9 @@ struct sj_spec {
  * @len: its instructions
  * @path_insns: instructions of the chain from here down, with seccomp's
  *	penalty of 4 per filter
+ * @id: its number, unique while the module is loaded, for the tracepoint
+ * @marked: the filter with every ret replaced by "ret #its index": run by
+ *	the interpreter, it says which ret the filter reaches (the tracepoint)
  * @free_work: frees the filter after an RCU grace period
  */
 struct sj_filter {
@@ -145,6 +148,8 @@ struct sj_filter {
 	struct sj_spec *spec;
 	u32 len;
 	u32 path_insns;
+	u64 id;
+	struct sock_filter *marked;
 	struct rcu_work free_work;
 };
 

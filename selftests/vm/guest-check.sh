@@ -172,6 +172,54 @@ for how in "" --seccomp; do
 done
 t "after the policies, live objects return to zero" settles
 
+# The module's tracepoint (events/sealjit/action): every answer but ALLOW,
+# with the filter that gave it and the index of its ret.
+TR=/sys/kernel/debug/tracing
+traced() {
+	echo >$TR/trace
+	echo 1 >$TR/events/sealjit/action/enable
+	"$@" >/dev/null 2>&1
+	echo 0 >$TR/events/sealjit/action/enable
+	grep "sealjit_action\|action:" $TR/trace | grep -v "^#"
+}
+traced_denial_names_its_ret() {
+	sealjit compile /examples/net-client.policy -o /tmp/client.bpf ||
+		return 1
+	line=$(traced sealjit run /tmp/client.bpf -- nc -l -p 7790 |
+		grep "comm=nc .*action=errno data=13 " | head -n 1)
+	echo "$line"
+	insn=${line##*insn=}
+	filter=${line##*filter=}
+	filter=${filter%% *}
+	sealjit disasm /tmp/client.bpf | grep "^ *$insn: "
+	[ -n "$line" ] && [ "$filter" -gt 0 ] &&
+		sealjit disasm /tmp/client.bpf | grep -q "^ *$insn: ret #0x5000d$"
+}
+# Stacked: an older filter answers bind with EPERM (its insn 3), the newer
+# net-client policy with EACCES; the same action, so the newer decides, as
+# in seccomp.  Alone, the older one decides, and a different id shows.
+traced_stack_names_the_deciding_filter() {
+	printf '\tld [nr]\n\tjeq #49, no, yes\nyes:\n\tret #ALLOW\nno:\n\tret #ERRNO(1)\n' |
+		sealjit asm - -o /tmp/bind-eperm.bpf || return 1
+	both=$(traced sealjit run /tmp/bind-eperm.bpf -- \
+		sealjit run /tmp/client.bpf -- nc -l -p 7791 |
+		grep "comm=nc .*action=errno")
+	alone=$(traced sealjit run /tmp/bind-eperm.bpf -- nc -l -p 7792 |
+		grep "comm=nc .*action=errno")
+	echo "both:  $both"
+	echo "alone: $alone"
+	echo "$both" | grep -q " data=13 " &&
+		echo "$alone" | grep -q " data=1 .* insn=3$" &&
+		[ "${both##*filter=}" != "${alone##*filter=}" ]
+}
+t "tracepoint: a denial names the filter and the ret that gave it" \
+	traced_denial_names_its_ret
+t "tracepoint: of two stacked filters, the one that decided is named" \
+	traced_stack_names_the_deciding_filter
+t "tracepoint: an allowed run traces nothing" \
+	sh -c "[ -z \"\$(traced sealjit run /tmp/allow.bpf -- true)\" ] || {
+		traced sealjit run /tmp/allow.bpf -- true; false; }"
+
 # The probes stay registered while filtered processes come and go, so that
 # a run of short-lived sandboxes does not live-patch the kernel each time.
 IDLE=/sys/module/sealjit/parameters/hook_idle_ms
