@@ -1158,21 +1158,64 @@ static bool lists(const struct sj_pol_rule *r, int a, uint32_t nr)
 uint32_t sj_policy_eval(const struct sj_policy *pol,
 			const struct seccomp_data *sd)
 {
+	char by[8];
+
+	return sj_policy_decide(pol, sd, by, sizeof(by));
+}
+
+uint32_t sj_policy_decide(const struct sj_policy *pol,
+			  const struct seccomp_data *sd, char *by, size_t size)
+{
 	int a = sj_policy_class(sd->arch, sd->nr);
 	const struct sj_pol_rule *r;
 	uint64_t args[6];
 	unsigned int i;
 
+	snprintf(by, size, "other-arches");
 	if (a < 0 || !pol->covers[a])
 		return pol->other_action;
 	for (i = 0; i < 6; i++)
 		args[i] = a == SJ_ARCH_X86_64 ? sd->args[i] : (uint32_t)sd->args[i];
 	for (i = 0; i < pol->nrules; i++) {
 		r = &pol->rules[i];
-		if (lists(r, a, sd->nr) && (!r->cond || sj_cond_eval(r->cond, args)))
+		if (lists(r, a, sd->nr) &&
+		    (!r->cond || sj_cond_eval(r->cond, args))) {
+			snprintf(by, size, "%s:%u", r->file, r->line);
 			return r->action;
+		}
 	}
-	if (pol->has_unknown[a] && (uint32_t)sd->nr > sj_syscall_max(a))
+	if (pol->has_unknown[a] && (uint32_t)sd->nr > sj_syscall_max(a)) {
+		snprintf(by, size, "unknown-syscalls");
 		return pol->unknown_action[a];
+	}
+	snprintf(by, size, "default");
 	return pol->default_action[a];
+}
+
+void sj_policy_origin_str(const struct sj_policy *pol, int origin,
+			  uint32_t arch, uint32_t nr, char *buf, size_t size)
+{
+	const struct sj_pol_rule *r;
+	int a = sj_policy_class(arch, nr);
+	unsigned int i;
+
+	if (origin == SJ_ORIGIN_FALLBACK && a >= 0) {
+		for (i = 0; i < pol->nrules; i++) {
+			r = &pol->rules[i];
+			if (!r->cond && lists(r, a, nr)) {
+				origin = i;
+				break;
+			}
+		}
+	}
+	if (origin >= 0 && (unsigned int)origin < pol->nrules)
+		snprintf(buf, size, "%s:%u", pol->rules[origin].file,
+			 pol->rules[origin].line);
+	else if (origin == SJ_ORIGIN_FALLBACK && a >= 0)
+		snprintf(buf, size, pol->has_unknown[a] &&
+			 nr > sj_syscall_max(a) ? "unknown-syscalls" : "default");
+	else if (origin == SJ_ORIGIN_OTHER || origin == SJ_ORIGIN_FALLBACK)
+		snprintf(buf, size, "other-arches");
+	else
+		snprintf(buf, size, "?");
 }

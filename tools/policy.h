@@ -127,14 +127,40 @@ void sj_policy_action_str(uint32_t ret, char *buf, size_t size);
 /* The specification above: @pol's action for @sd. */
 uint32_t sj_policy_eval(const struct sj_policy *pol,
 			const struct seccomp_data *sd);
+/*
+ * The same, and which statement decided, in @by: "file:line", "default",
+ * "unknown-syscalls" or "other-arches".
+ */
+uint32_t sj_policy_decide(const struct sj_policy *pol,
+			  const struct seccomp_data *sd, char *by, size_t size);
 bool sj_cond_eval(const struct sj_cond *c, const uint64_t *args);
 
 /*
- * Compile @pol to a filter (malloc'ed into *@prog, *@len instructions).
- * -1 with a message in @err if it does not fit BPF_MAXINSNS.
+ * Where a ret of a compiled policy comes from, besides a rule's index:
+ * not a ret; the fallback of an interval of numbers (the first
+ * unconditional rule listing the number, else unknown-syscalls, else the
+ * default); other-arches.
+ */
+#define SJ_ORIGIN_NONE		-1
+#define SJ_ORIGIN_FALLBACK	-2
+#define SJ_ORIGIN_OTHER		-3
+
+/*
+ * Compile @pol to a filter (malloc'ed into *@prog, *@len instructions);
+ * with @origin, also where each instruction's ret comes from (malloc'ed,
+ * *@len entries).  -1 with a message in @err if it does not fit
+ * BPF_MAXINSNS.
  */
 int sj_policy_compile(const struct sj_policy *pol, struct sock_filter **prog,
-		      uint32_t *len, char *err, size_t errsize);
+		      uint32_t *len, int **origin, char *err, size_t errsize);
+
+/*
+ * Which statement of @pol a compiled filter's ret of origin @origin gave
+ * for syscall @nr of @arch: "file:line", "default", "unknown-syscalls" or
+ * "other-arches", in @buf.
+ */
+void sj_policy_origin_str(const struct sj_policy *pol, int origin,
+			  uint32_t arch, uint32_t nr, char *buf, size_t size);
 
 /*
  * Decide, exactly, whether @prog takes @pol's action on every input

@@ -36,6 +36,7 @@ struct ir {
 	uint16_t code;
 	uint32_t k;
 	int jt, jf;		/* labels (jumps) */
+	int origin;		/* ret: SJ_ORIGIN_* or the rule's index */
 };
 
 struct cc {
@@ -87,7 +88,7 @@ static void push(struct cc *cc, uint16_t code, uint32_t k, int jt, int jf)
 		cc->cap = cc->cap ? 2 * cc->cap : 256;
 		cc->ir = xrealloc(cc->ir, cc->cap * sizeof(*cc->ir));
 	}
-	cc->ir[cc->n++] = (struct ir){ code, k, jt, jf };
+	cc->ir[cc->n++] = (struct ir){ code, k, jt, jf, SJ_ORIGIN_NONE };
 }
 
 static void flush_ja(struct cc *cc)
@@ -131,9 +132,10 @@ static void emit_jmp(struct cc *cc, uint16_t op, uint32_t k, int t, int f)
 	cc->a = A_DEAD;
 }
 
-static void emit_ret(struct cc *cc, uint32_t action)
+static void emit_ret(struct cc *cc, uint32_t action, int origin)
 {
 	emit(cc, BPF_RET | BPF_K, action);
+	cc->ir[cc->n - 1].origin = origin;
 	cc->a = A_DEAD;
 }
 
@@ -453,10 +455,10 @@ static void gen_leaf(struct cc *cc, const struct leaf *l)
 		f = new_label(cc);
 		gen_cond(cc, r->cond, t, f);
 		place(cc, t);
-		emit_ret(cc, r->action);
+		emit_ret(cc, r->action, l->rules[i]);
 		place(cc, f);
 	}
-	emit_ret(cc, l->fallback);
+	emit_ret(cc, l->fallback, SJ_ORIGIN_FALLBACK);
 }
 
 /* Binary search on the number (in A) over leaves [lo, hi]. */
@@ -485,7 +487,7 @@ static void gen_class(struct cc *cc, int a)
 	unsigned int i;
 
 	if (!cc->pol->covers[a]) {
-		emit_ret(cc, cc->pol->other_action);
+		emit_ret(cc, cc->pol->other_action, SJ_ORIGIN_OTHER);
 		return;
 	}
 	class_leaves(cc->pol, a, &ls);
@@ -510,7 +512,7 @@ static void gen_policy(struct cc *cc)
 	place(cc, no);
 	emit_jmp(cc, BPF_JEQ, AUDIT_ARCH_I386, i386, no2);
 	place(cc, no2);
-	emit_ret(cc, pol->other_action);
+	emit_ret(cc, pol->other_action, SJ_ORIGIN_OTHER);
 	place(cc, x86);
 	emit_ld(cc, OFF_NR, ~0u);
 	emit_jmp(cc, BPF_JGE, SJ_X32_BIT, minus1, x64);
@@ -529,7 +531,7 @@ static void gen_policy(struct cc *cc)
  * reached through a `ja` after it.  Only grows, so it ends.
  */
 static int layout(struct cc *cc, struct sock_filter **prog, uint32_t *len,
-		  char *err, size_t errsize)
+		  int **origin, char *err, size_t errsize)
 {
 	unsigned int i, n = cc->n, *pos = xrealloc(NULL, (n + 1) * sizeof(*pos));
 	uint8_t *far = calloc(n ? n : 1, 1);
@@ -570,6 +572,13 @@ static int layout(struct cc *cc, struct sock_filter **prog, uint32_t *len,
 		return -1;
 	}
 	p = xrealloc(NULL, (pos[n] ? pos[n] : 1) * sizeof(*p));
+	if (origin) {
+		*origin = xrealloc(NULL, (pos[n] ? pos[n] : 1) * sizeof(int));
+		for (i = 0; i < pos[n]; i++)
+			(*origin)[i] = SJ_ORIGIN_NONE;
+		for (i = 0; i < n; i++)
+			(*origin)[pos[i]] = cc->ir[i].origin;
+	}
 	for (i = 0; i < n; i++) {
 		struct sock_filter *o = &p[pos[i]];
 
@@ -599,14 +608,14 @@ static int layout(struct cc *cc, struct sock_filter **prog, uint32_t *len,
 }
 
 int sj_policy_compile(const struct sj_policy *pol, struct sock_filter **prog,
-		      uint32_t *len, char *err, size_t errsize)
+		      uint32_t *len, int **origin, char *err, size_t errsize)
 {
 	struct cc cc = { .a = A_UNKNOWN, .pending_ja = -1, .pol = pol };
 	int ret;
 
 	gen_policy(&cc);
 	flush_ja(&cc);
-	ret = layout(&cc, prog, len, err, errsize);
+	ret = layout(&cc, prog, len, origin, err, errsize);
 	free(cc.ir);
 	free(cc.lab);
 	free(cc.lab_a);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/audit.h>
 
 #include "../jit/jit.h"
 #include "../verifier/check.h"
@@ -68,6 +70,10 @@ static const char usage_text[] =
 	"  status [--pid PID]             is this process (or thread PID) filtered by\n"
 	"                                 sealjit, and by how many filters (seccomp's own\n"
 	"                                 answer, PR_GET_SECCOMP, does not count them)\n"
+	"  trace [--policy POLICY] [--count N]\n"
+	"                                 print every answer but ALLOW as it happens\n"
+	"                                 (the module's tracepoint), naming the rule of\n"
+	"                                 POLICY that gave it; N: stop after N of them\n"
 	"  version                        print the tool's and the module's versions\n"
 	"  syscalls [--arch ARCH] [NAME|NR]...\n"
 	"                                 system-call numbers by name, or names by\n"
@@ -228,7 +234,7 @@ static int compile_policy(const char *path, struct sock_filter **prog,
 		fprintf(stderr, "sealjit: %s\n", err);
 		return EXIT_REJECTED;
 	}
-	if (sj_policy_compile(&pol, prog, len, err, sizeof(err))) {
+	if (sj_policy_compile(&pol, prog, len, NULL, err, sizeof(err))) {
 		fprintf(stderr, "sealjit: %s: %s\n", path, err);
 		goto out;
 	}
@@ -828,6 +834,196 @@ static int cmd_version(void)
 	return 0;
 }
 
+/* Where tracefs is: mounted on its own, or under debugfs. */
+static const char *tracefs_dir(void)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[128];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/events/sealjit/action/enable",
+			 dirs[i]);
+		if (!access(path, W_OK))
+			return dirs[i];
+	}
+	return NULL;
+}
+
+/* Writes "0" or "1" to the event's enable file; 0 or -errno. */
+static int set_event(const char *dir, const char *value)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/events/sealjit/action/enable", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, 1) != 1)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/* kmod/trace.h's TP_printk(), read back. */
+#define EVENT_FMT "pid=%d comm=%31s nr=%d arch=0x%x action=%31s data=%u " \
+	"ret=0x%x filter=%llu insn=%u"
+
+struct trace_policy {
+	struct sj_policy pol;
+	struct sock_filter *prog;
+	int *origin;
+	u32 len;
+};
+
+/*
+ * One event of trace_pipe, as people read it; with a policy, the rule that
+ * gave the answer, when the ret the event names is that policy's (it
+ * holds the same value at that index).
+ */
+static void print_event(const char *line, const struct trace_policy *tp)
+{
+	const char *p = strstr(line, "pid="), *name = NULL;
+	unsigned int arch, data, ret, insn;
+	char comm[32], action[32], act[48], by[256];
+	unsigned long long filter;
+	int pid, nr, cls;
+
+	if (!p || sscanf(p, EVENT_FMT, &pid, comm, &nr, &arch, action, &data,
+			 &ret, &filter, &insn) != 9) {
+		fputs(line, stdout);
+		return;
+	}
+	cls = tp ? sj_policy_class(arch, nr) : -1;
+	if (cls < 0)
+		cls = arch == AUDIT_ARCH_I386 ? SJ_ARCH_I386 : SJ_ARCH_X86_64;
+	name = sj_syscall_name(cls, nr);
+	sj_policy_action_str(ret, act, sizeof(act));
+	printf("%s[%d]: %s %s%s%d%s: %s, filter %llu insn %u", comm, pid,
+	       sj_syscall_tables[cls].arch, name ? name : "", name ? " (" : "",
+	       nr, name ? ")" : "", act, filter, insn);
+	if (tp && insn < tp->len && tp->prog[insn].code == (BPF_RET | BPF_K) &&
+	    tp->prog[insn].k == ret) {
+		sj_policy_origin_str(&tp->pol, tp->origin[insn], arch, nr, by,
+				     sizeof(by));
+		printf(", %s", by);
+	} else if (tp) {
+		printf(", not this policy's filter");
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* SIGINT and SIGTERM only interrupt the read (no SA_RESTART). */
+static void stop_tracing(int sig)
+{
+	(void)sig;
+}
+
+/* Reads trace_pipe until a signal, or @count events. */
+static int follow(const char *dir, const struct trace_policy *tp, long count)
+{
+	char path[128], buf[4096], *nl;
+	size_t have = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/trace_pipe", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "sealjit: %s: %s\n", path, strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	while (count) {
+		n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n <= 0)
+			break;
+		have += n;
+		buf[have] = '\0';
+		while (count && (nl = strchr(buf, '\n'))) {
+			*nl = '\0';
+			if (strstr(buf, "action: ")) {
+				print_event(buf, tp);
+				count--;
+			}
+			have -= nl + 1 - buf;
+			memmove(buf, nl + 1, have + 1);
+		}
+		if (have == sizeof(buf) - 1)
+			have = 0;	/* a line too long for us: dropped */
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sigaction sa = { .sa_handler = stop_tracing };
+	struct trace_policy tp, *with = NULL;
+	const char *policy = NULL, *dir;
+	long count = -1;
+	char err[1024], *end;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'p') {
+			policy = optarg;
+		} else if (c == 'n') {
+			count = strtol(optarg, &end, 10);
+			if (*end || count <= 0)
+				return usage_error("trace: bad --count '%s'",
+						   optarg);
+		} else if (c == 'h') {
+			return fputs(usage_text, stdout), 0;
+		} else {
+			return usage_error("trace: expected [--policy POLICY] [--count N]%s", "");
+		}
+	}
+	if (optind != argc)
+		return usage_error("trace: expected [--policy POLICY] [--count N]%s", "");
+	if (policy) {
+		if (sj_policy_parse_file(policy, &tp.pol, err, sizeof(err))) {
+			fprintf(stderr, "sealjit: %s\n", err);
+			return EXIT_REJECTED;
+		}
+		/* The same policy compiles to the same filter, rets and all. */
+		if (sj_policy_compile(&tp.pol, &tp.prog, &tp.len, &tp.origin,
+				      err, sizeof(err))) {
+			fprintf(stderr, "sealjit: %s: %s\n", policy, err);
+			sj_policy_free(&tp.pol);
+			return EXIT_REJECTED;
+		}
+		with = &tp;
+	}
+	dir = tracefs_dir();
+	ret = dir ? set_event(dir, "1") : -ENOENT;
+	if (ret) {
+		fprintf(stderr, "sealjit: events/sealjit/action: %s%s\n",
+			strerror(-ret),
+			" (module loaded? tracefs mounted? root?)");
+		ret = EXIT_SYSTEM;
+	} else {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		ret = follow(dir, with, count);
+		set_event(dir, "0");
+	}
+	if (with) {
+		free(tp.prog);
+		free(tp.origin);
+		sj_policy_free(&tp.pol);
+	}
+	return ret;
+}
+
 static int cmd_syscalls(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -903,6 +1099,8 @@ int main(int argc, char **argv)
 		return cmd_import_oci(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace"))
+		return cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))
 		return cmd_version();
 	if (!strcmp(argv[1], "syscalls"))

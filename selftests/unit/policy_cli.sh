@@ -95,6 +95,10 @@ t "a policy beyond 4096 instructions: exit 1, saying so" \
 	"$S" compile "$T/big.policy" -o "$T/big.bpf"
 t "compile without -o is a usage error (exit 2)" \
 	exits_with 2 "expected POLICY -o FILTER" "$S" compile "$T/docker.policy"
+t "trace --count 0 is a usage error (exit 2)" \
+	exits_with 2 "bad --count" "$S" trace --count 0
+t "trace --policy with a broken policy exits 1" \
+	exits_with 1 "bad.policy:2:20" "$S" trace --policy "$T/bad.policy"
 t "run --policy with a broken policy runs nothing (exit 1)" \
 	exits_with 1 "bad.policy:2:20" "$S" run --policy "$T/bad.policy" -- touch "$T/ran"
 t "and the command did not run" [ ! -e "$T/ran" ]

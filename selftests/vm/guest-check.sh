@@ -216,6 +216,30 @@ t "tracepoint: a denial names the filter and the ret that gave it" \
 	traced_denial_names_its_ret
 t "tracepoint: of two stacked filters, the one that decided is named" \
 	traced_stack_names_the_deciding_filter
+# sealjit trace --policy: the same event, named after the policy's rule.
+trace_names_the_rule() {
+	rule=$(grep -n "^errno EACCES bind" /examples/net-client.policy |
+		cut -d: -f1)
+	echo >$TR/trace		# trace_pipe also gives what is buffered
+	sealjit trace --policy /examples/net-client.policy --count 1 \
+		>/tmp/trace.out 2>&1 &
+	tracer=$!
+	i=0
+	while [ "$(cat $TR/events/sealjit/action/enable)" != 1 ] &&
+	      [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sealjit run --policy /examples/net-client.policy -- \
+		nc -l -p 7793 >/dev/null 2>&1
+	wait $tracer
+	cat /tmp/trace.out
+	grep -qE "^nc\[[0-9]+\]: x86_64 bind \(49\): errno EACCES, filter [0-9]+ insn [0-9]+, /examples/net-client.policy:$rule\$" \
+		/tmp/trace.out &&
+		[ "$(cat $TR/events/sealjit/action/enable)" = 0 ]
+}
+t "sealjit trace --policy names the rule that denied, then turns the event off" \
+	trace_names_the_rule
 t "tracepoint: an allowed run traces nothing" \
 	sh -c "[ -z \"\$(traced sealjit run /tmp/allow.bpf -- true)\" ] || {
 		traced sealjit run /tmp/allow.bpf -- true; false; }"
