@@ -77,7 +77,7 @@ static long cmd_version(void __user *uargs)
 	v.max_insns = SEALJIT_MAXINSNS;
 	v.features = SEALJIT_FEAT_CHECK | SEALJIT_FEAT_JIT_X86_64 |
 		     SEALJIT_FEAT_LOAD | SEALJIT_FEAT_STATUS |
-		     SEALJIT_FEAT_TSYNC;
+		     SEALJIT_FEAT_TSYNC | SEALJIT_FEAT_STATS;
 	strscpy(v.release, SJ_RELEASE, sizeof(v.release));
 	return copy_args_out(uargs, &v, sizeof(v), usize);
 }
@@ -98,6 +98,29 @@ static long cmd_status(void __user *uargs)
 	if (err)
 		return err;
 	st.mode = st.filters ? SEALJIT_MODE_FILTER : SEALJIT_MODE_NONE;
+	return copy_args_out(uargs, &st, sizeof(st), usize);
+}
+
+static long cmd_stats(void __user *uargs)
+{
+	struct sealjit_stats st;
+	u32 usize;
+	int err;
+
+	err = copy_args_in(&st, sizeof(st), SEALJIT_STATS_SIZE_VER0, uargs,
+			   &usize);
+	if (err)
+		return err;
+	if (st.flags || st.reserved || st.pid < 0)
+		return -EINVAL;
+	st.filters = 0;
+	st.filter = 0;
+	st.cached = 0;
+	st.runs = 0;
+	memset(st.actions, 0, sizeof(st.actions));
+	err = sj_task_stats(&st);
+	if (err)
+		return err;
 	return copy_args_out(uargs, &st, sizeof(st), usize);
 }
 
@@ -171,6 +194,8 @@ static long sj_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return cmd_filter(uargs, sj_filter_load, true);
 	case SJ_IOC_KEY(SEALJIT_IOC_STATUS):
 		return cmd_status(uargs);
+	case SJ_IOC_KEY(SEALJIT_IOC_STATS):
+		return cmd_stats(uargs);
 	default:
 		return -ENOTTY;
 	}

@@ -229,6 +229,7 @@ void sj_filter_release(struct sj_prepared *prep)
 
 static void filter_free(struct sj_filter *f)
 {
+	free_percpu(f->cnt);
 	kfree(f->marked);
 	sj_image_destroy(f->image);
 	kfree(f->spec);
@@ -604,9 +605,12 @@ static struct sj_filter *filter_create(struct sj_prepared *prep,
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	preps = kcalloc(1 + SJ_MAX_SPEC, sizeof(*preps), GFP_KERNEL_ACCOUNT);
-	if (f)
+	if (f) {
 		f->marked = mark_rets(prep);
-	if (!f || !preps || !f->marked) {
+		f->cnt = alloc_percpu_gfp(struct sj_counters,
+					  GFP_KERNEL_ACCOUNT);
+	}
+	if (!f || !preps || !f->marked || !f->cnt) {
 		err = -ENOMEM;
 		goto fail_table;
 	}
@@ -648,6 +652,7 @@ fail_table:
 		kfree(f->table);
 		kfree(f->own);
 		kfree(f->marked);
+		free_percpu(f->cnt);
 	}
 	kfree(f);
 	return ERR_PTR(err);

@@ -245,6 +245,46 @@ static noinline void trace_decision(const struct sj_filter *f,
 	trace_action(nr, arch, ret, by->id, sj_interp(by->marked, by->len, sd));
 }
 
+/* The index of @ret's action among the counters (enum sealjit_act). */
+static u32 act_index(u32 ret)
+{
+	switch (ret & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_ALLOW:
+		return SEALJIT_ACT_ALLOW;
+	case SECCOMP_RET_LOG:
+		return SEALJIT_ACT_LOG;
+	case SECCOMP_RET_TRACE:
+		return SEALJIT_ACT_TRACE;
+	case SECCOMP_RET_USER_NOTIF:
+		return SEALJIT_ACT_USER_NOTIF;
+	case SECCOMP_RET_ERRNO:
+		return SEALJIT_ACT_ERRNO;
+	case SECCOMP_RET_TRAP:
+		return SEALJIT_ACT_TRAP;
+	case SECCOMP_RET_KILL_THREAD:
+		return SEALJIT_ACT_KILL_THREAD;
+	default:
+		return SEALJIT_ACT_KILL_PROCESS;
+	}
+}
+
+/* The slow path's answer @ret, from the table (@cached) or from code. */
+static void count(const struct sj_filter *f, bool cached, u32 ret)
+{
+	if (likely(ret == SECCOMP_RET_ALLOW)) {
+		if (cached)
+			this_cpu_inc(f->cnt->cached_allow);
+		else
+			this_cpu_inc(f->cnt->runs_allow);
+		return;
+	}
+	if (cached)
+		this_cpu_inc(f->cnt->cached);
+	else
+		this_cpu_inc(f->cnt->runs);
+	this_cpu_inc(f->cnt->actions[act_index(ret)]);
+}
+
 /* A syscall with no table entry, or a task killed already. */
 #define SJ_NO_ENTRY	U32_MAX
 
@@ -275,6 +315,7 @@ static noinline void notrace filtered_syscall(struct sj_task *rec,
 	else
 		ret = run_chain(f, fill_data(regs, nr, arch), in_table,
 				entry / SJ_TABLE_NR, entry % SJ_TABLE_NR);
+	count(f, in_table && e < f->table->nactions, ret);
 	if (likely(ret == SECCOMP_RET_ALLOW))
 		return;
 	if (trace_action_enabled())
@@ -286,7 +327,8 @@ static noinline void notrace filtered_syscall(struct sj_task *rec,
  * Every syscall of every task while the probes are registered: one
  * lookup for an unfiltered task; for a filtered one, one table entry
  * (decide.h) answers most syscalls from their number and architecture
- * alone.  No lock, no atomic operation, no indirect call.
+ * alone, and one per-CPU counter counts it.  No lock, no atomic
+ * operation, no indirect call.
  */
 static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
 {
@@ -307,8 +349,10 @@ static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
 	}
 	t = f->table;
 	e = t->entry[row][index];
-	if (likely(e < t->nactions && t->action[e] == SECCOMP_RET_ALLOW))
+	if (likely(e < t->nactions && t->action[e] == SECCOMP_RET_ALLOW)) {
+		this_cpu_inc(f->cnt->cached_allow);
 		return;
+	}
 	filtered_syscall(rec, regs, f, row * SJ_TABLE_NR + index, e);
 }
 

@@ -94,7 +94,8 @@ int __init sj_ksyms_init(void)
 	    resolve(lookup, "text_poke_copy", &ksyms.text_poke_copy) ||
 	    resolve(lookup, "text_poke_set", &ksyms.text_poke_set) ||
 	    resolve(lookup, "force_sig_seccomp", &ksyms.force_sig_seccomp) ||
-	    resolve(lookup, "do_exit", &ksyms.do_exit))
+	    resolve(lookup, "do_exit", &ksyms.do_exit) ||
+	    resolve(lookup, "ptrace_may_access", &ksyms.ptrace_may_access))
 		return -ENOENT;
 	if (resolve_return_thunk(lookup))
 		return -ENOENT;

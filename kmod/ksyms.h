@@ -7,6 +7,8 @@
 #ifndef SJ_KSYMS_H
 #define SJ_KSYMS_H
 
+struct task_struct;
+
 /**
  * struct sj_ksyms - resolved addresses
  * @module_alloc: allocates memory in the module area (near kernel text)
@@ -19,6 +21,8 @@
  * @text_poke_set: fills such pages the same way
  * @force_sig_seccomp: delivers seccomp's SIGSYS (siginfo, forced delivery)
  * @do_exit: ends the calling thread only (seccomp's KILL_THREAD)
+ * @ptrace_may_access: may the caller read another task's state as
+ *	ptrace(2) would (SEALJIT_IOC_STATS of another thread)
  * @return_thunk: the return thunk the kernel chose at boot (the value of
  *	x86_return_thunk: retbleed_return_thunk, srso_return_thunk,
  *	its_return_thunk...); 0 on a kernel without CONFIG_RETHUNK
@@ -33,6 +37,7 @@ struct sj_ksyms {
 	void *(*text_poke_set)(void *addr, int c, size_t len);
 	int (*force_sig_seccomp)(int syscall, int reason, bool force_coredump);
 	void (*do_exit)(long code);	/* does not return */
+	bool (*ptrace_may_access)(struct task_struct *task, unsigned int mode);
 	unsigned long return_thunk;
 };
 

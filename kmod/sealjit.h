@@ -121,6 +121,19 @@ struct sj_spec {
 	u8 index[SJ_NROWS][SJ_TABLE_NR];
 };
 
+/*
+ * What a chain answered, per CPU.  ALLOW, from the table or from code, has
+ * a counter of its own for each, so that counting it is one increment;
+ * the other actions count where they came from and what they were.
+ */
+struct sj_counters {
+	u64 cached_allow;
+	u64 runs_allow;
+	u64 cached;		/* other answers from the table */
+	u64 runs;		/* other answers for which code ran */
+	u64 actions[SEALJIT_NR_ACTS];	/* the other answers */
+};
+
 /**
  * struct sj_filter - one attached filter, shared by every task that has it
  * @ref: tasks and newer filters that point here
@@ -135,6 +148,8 @@ struct sj_spec {
  * @path_insns: instructions of the chain from here down, with seccomp's
  *	penalty of 4 per filter
  * @id: its number, unique while the module is loaded, for the tracepoint
+ * @cnt: per CPU, what the chain from here down answered while this was
+ *	its newest filter (SEALJIT_IOC_STATS)
  * @marked: the filter with every ret replaced by "ret #its index": run by
  *	the interpreter, it says which ret the filter reaches (the tracepoint)
  * @free_work: frees the filter after an RCU grace period
@@ -149,6 +164,7 @@ struct sj_filter {
 	u32 len;
 	u32 path_insns;
 	u64 id;
+	struct sj_counters __percpu *cnt;
 	struct sock_filter *marked;
 	struct rcu_work free_work;
 };
@@ -297,6 +313,7 @@ void sj_task_kill_thread(struct sj_task *rec);
 void sj_task_restore_nr(struct sj_task *rec, long nr);
 struct sj_filter *sj_task_current_filter(void);
 int sj_task_status(pid_t pid, u32 *filters);
+int sj_task_stats(struct sealjit_stats *st);
 int sj_task_attach(struct sj_filter *f, struct sj_filter *prev, bool tsync);
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child);

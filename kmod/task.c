@@ -153,6 +153,66 @@ out:
 	return err;
 }
 
+/* Sums @f's per-CPU counters into @st. */
+static void sum_counters(const struct sj_filter *f, struct sealjit_stats *st)
+{
+	const struct sj_counters *c;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(f->cnt, cpu);
+		st->cached += c->cached_allow + c->cached;
+		st->runs += c->runs_allow + c->runs;
+		st->actions[SEALJIT_ACT_ALLOW] += c->cached_allow +
+						  c->runs_allow;
+		for (i = 0; i < SEALJIT_NR_ACTS; i++)
+			st->actions[i] += c->actions[i];
+	}
+}
+
+/**
+ * sj_task_stats() - what a thread's chain has answered
+ * @st: the request; @st->pid in, the counts out
+ *
+ * Context: process context.
+ * Return: 0; -ESRCH if no such thread is visible to the caller; -EPERM
+ * if the caller may not read its state as ptrace(2) would.
+ */
+int sj_task_stats(struct sealjit_stats *st)
+{
+	struct task_struct *t;
+	struct sj_filter *f, *g;
+	struct sj_task *rec;
+	int err = 0;
+
+	rcu_read_lock();
+	t = st->pid ? pid_task(find_vpid(st->pid), PIDTYPE_PID) : current;
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	if (!t)
+		return -ESRCH;
+	/* ptrace_may_access() takes the task lock: not under RCU. */
+	if (t != current &&
+	    !sj_ksyms()->ptrace_may_access(t, PTRACE_MODE_READ_REALCREDS)) {
+		err = -EPERM;
+		goto out;
+	}
+	rcu_read_lock();
+	rec = sj_task_find(t);
+	f = rec ? rcu_dereference(rec->filter) : NULL;
+	if (f) {
+		st->filter = f->id;
+		sum_counters(f, st);
+	}
+	for (g = f; g; g = g->prev)
+		st->filters++;
+	rcu_read_unlock();
+out:
+	put_task_struct(t);
+	return err;
+}
+
 /*
  * Queue @cb (@fn) on @t, current or a child not running yet, unless it is
  * queued already (@queued); @rec outlives it (work_done()).  A task that

@@ -74,6 +74,9 @@ static const char usage_text[] =
 	"                                 print every answer but ALLOW as it happens\n"
 	"                                 (the module's tracepoint), naming the rule of\n"
 	"                                 POLICY that gave it; N: stop after N of them\n"
+	"  stats [--pid PID]              what this process's (or thread PID's) chain has\n"
+	"                                 answered, by action: from the decision table\n"
+	"                                 or by running code\n"
 	"  version                        print the tool's and the module's versions\n"
 	"  syscalls [--arch ARCH] [NAME|NR]...\n"
 	"                                 system-call numbers by name, or names by\n"
@@ -777,34 +780,94 @@ static int cmd_run(int argc, char **argv)
 	return EXIT_SYSTEM;
 }
 
-static int cmd_status(int argc, char **argv)
+/*
+ * "[--pid PID]" for status and stats: 0 with *@pid set (0: the caller),
+ * else the exit code of a usage error.
+ */
+static int pid_arg(int argc, char **argv, const char *usage, int32_t *pid)
 {
-	struct sealjit_status st = { .size = sizeof(st) };
-	const char *usage = "usage: sealjit status [--pid PID]";
 	char *end;
-	int fd;
+	long v;
 
-	if (argc == 3 && !strcmp(argv[1], "--pid")) {
-		long pid = strtol(argv[2], &end, 10);
-
-		if (*end || end == argv[2] || pid <= 0 || pid > INT32_MAX)
-			return usage_error("%s", usage);
-		st.pid = (int32_t)pid;
-	} else if (argc != 1) {
+	*pid = 0;
+	if (argc == 1)
+		return 0;
+	if (argc != 3 || strcmp(argv[1], "--pid"))
 		return usage_error("%s", usage);
-	}
-	fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC);
+	v = strtol(argv[2], &end, 10);
+	if (*end || end == argv[2] || v <= 0 || v > INT32_MAX)
+		return usage_error("%s", usage);
+	*pid = (int32_t)v;
+	return 0;
+}
+
+/*
+ * One request about a thread to the module, opened read-only: a process
+ * whose policy refuses opening for writing may still ask about itself.
+ */
+static int ask_module(unsigned long req, void *arg, const char *name)
+{
+	int fd = open(SEALJIT_DEVICE, O_RDONLY | O_CLOEXEC), err;
+
 	if (fd < 0) {
 		fprintf(stderr, "sealjit: %s: %s\n", SEALJIT_DEVICE,
 			strerror(errno));
 		return EXIT_SYSTEM;
 	}
-	if (ioctl(fd, SEALJIT_IOC_STATUS, &st)) {
-		fprintf(stderr, "sealjit: STATUS: %s\n", strerror(errno));
+	if (ioctl(fd, req, arg)) {
+		err = errno;
+		fprintf(stderr, "sealjit: %s: %s\n", name, strerror(err));
 		close(fd);
-		return errno == ESRCH ? EXIT_REJECTED : EXIT_SYSTEM;
+		return err == ESRCH || err == EPERM ? EXIT_REJECTED :
+						     EXIT_SYSTEM;
 	}
 	close(fd);
+	return 0;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	static const char *const names[SEALJIT_NR_ACTS] = {
+		[SEALJIT_ACT_KILL_PROCESS] = "kill-process",
+		[SEALJIT_ACT_KILL_THREAD] = "kill-thread",
+		[SEALJIT_ACT_TRAP] = "trap", [SEALJIT_ACT_ERRNO] = "errno",
+		[SEALJIT_ACT_USER_NOTIF] = "notify",
+		[SEALJIT_ACT_TRACE] = "trace", [SEALJIT_ACT_LOG] = "log",
+		[SEALJIT_ACT_ALLOW] = "allow",
+	};
+	struct sealjit_stats st = { .size = sizeof(st) };
+	int ret, i;
+
+	ret = pid_arg(argc, argv, "usage: sealjit stats [--pid PID]", &st.pid);
+	if (!ret)
+		ret = ask_module(SEALJIT_IOC_STATS, &st, "STATS");
+	if (ret)
+		return ret;
+	printf("pid %d: %u filter%s", st.pid ? st.pid : (int)getpid(),
+	       st.filters, st.filters == 1 ? "" : "s");
+	if (!st.filters) {
+		printf("\n");
+		return 0;
+	}
+	printf(", newest %llu: %llu from the table, %llu by running code\n",
+	       (unsigned long long)st.filter, (unsigned long long)st.cached,
+	       (unsigned long long)st.runs);
+	for (i = SEALJIT_NR_ACTS - 1; i >= 0; i--)
+		printf("  %-13s %llu\n", names[i],
+		       (unsigned long long)st.actions[i]);
+	return 0;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct sealjit_status st = { .size = sizeof(st) };
+	int ret;
+
+	ret = pid_arg(argc, argv, "usage: sealjit status [--pid PID]", &st.pid);
+	if (!ret)
+		ret = ask_module(SEALJIT_IOC_STATUS, &st, "STATUS");
+	if (ret)
+		return ret;
 	printf("pid %d: %s, %u filter%s\n", st.pid ? st.pid : (int)getpid(),
 	       st.mode == SEALJIT_MODE_FILTER ? "filtered" : "not filtered",
 	       st.filters, st.filters == 1 ? "" : "s");
@@ -1099,6 +1162,8 @@ int main(int argc, char **argv)
 		return cmd_import_oci(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "stats"))
+		return cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))
 		return cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))

@@ -137,6 +137,33 @@ TEST_F(dev, bad_pointers_are_efault)
 	munmap(unmapped, 4096);
 }
 
+TEST_F(dev, stats_refuses_flags_reserved_and_negative_pids)
+{
+	struct sealjit_stats st = { .size = sizeof(st), .flags = 1 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, SEALJIT_IOC_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	st.flags = 0;
+	st.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, SEALJIT_IOC_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	st.reserved = 0;
+	st.pid = -1;
+	EXPECT_EQ(-1, ioctl(self->fd, SEALJIT_IOC_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	st.pid = 0;
+	st.size = SEALJIT_STATS_SIZE_VER0 - 8;
+	EXPECT_EQ(-1, ioctl(self->fd, SEALJIT_IOC_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	/* An unfiltered caller: no chain, every count 0. */
+	st.size = sizeof(st);
+	st.runs = 7;
+	ASSERT_EQ(0, ioctl(self->fd, SEALJIT_IOC_STATS, &st));
+	EXPECT_EQ(0, st.filters);
+	EXPECT_EQ(0, st.runs);
+	EXPECT_EQ(0, st.filter);
+}
+
 TEST_F(dev, unknown_commands_are_enotty)
 {
 	struct sealjit_version v = { .size = sizeof(v) };

@@ -127,6 +127,38 @@ t "sealjit status: an unfiltered one says so too" \
 	sh -c 'sealjit status | grep -q ": not filtered, 0 filters\$"'
 t "sealjit status --pid of no process exits 1" \
 	sh -c 'sealjit status --pid 4000000; [ $? -eq 1 ]'
+printf '\tld [nr]\n\tjeq #83, no, yes\nyes:\n\tret #ALLOW\nno:\n\tret #ERRNO(1)\n' |
+	sealjit asm - -o /tmp/mkdir-eperm.bpf
+stats_count_a_chain() {
+	out=$(sealjit run /tmp/mkdir-eperm.bpf -- \
+		sh -c 'mkdir /tmp/s1; mkdir /tmp/s2; sealjit stats' 2>/dev/null)
+	echo "$out"
+	echo "$out" | grep -qE "^  errno +2$" &&
+		echo "$out" | grep -qE "^  allow +[1-9]" &&
+		echo "$out" | grep -qE "[1-9][0-9]* from the table, 0 by running code$"
+}
+stats_of_another() {
+	sealjit run /tmp/mkdir-eperm.bpf -- sleep 10 &
+	pid=$!
+	i=0
+	while ! sealjit status --pid $pid | grep -q ": filtered" &&
+	      [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	out=$(sealjit stats --pid $pid)
+	kill $pid
+	wait $pid
+	echo "$out"
+	echo "$out" | grep -qE "^pid $pid: 1 filter, newest [0-9]+: "
+}
+t "sealjit stats: a chain's answers by action, two denied mkdirs among them" \
+	stats_count_a_chain
+t "sealjit stats --pid: another process's chain" stats_of_another
+t "sealjit stats --pid of an unfiltered process: 0 filters" \
+	sh -c 'sealjit stats --pid 1 | grep -q "^pid 1: 0 filters$"'
+t "sealjit stats --pid of no process exits 1" \
+	sh -c 'sealjit stats --pid 4000000; [ $? -eq 1 ]'
 t "after the confined programs, live objects return to zero" settles
 
 # Policies (Documentation/policy.rst) confine real programs, through the

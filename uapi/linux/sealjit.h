@@ -60,6 +60,7 @@ struct sealjit_version {
 #define SEALJIT_FEAT_LOAD	_BITUL(2)	/* SEALJIT_IOC_LOAD enforces */
 #define SEALJIT_FEAT_STATUS	_BITUL(3)	/* SEALJIT_IOC_STATUS */
 #define SEALJIT_FEAT_TSYNC	_BITUL(4)	/* SEALJIT_LOAD_TSYNC */
+#define SEALJIT_FEAT_STATS	_BITUL(5)	/* SEALJIT_IOC_STATS */
 
 /* Log levels for sealjit_filter_args.log_level. */
 #define SEALJIT_LOG_NONE	0
@@ -204,6 +205,53 @@ struct sealjit_status {
 
 #define SEALJIT_STATUS_SIZE_VER0	24
 
+/* Indices of sealjit_stats.actions: one per seccomp action. */
+enum sealjit_act {
+	SEALJIT_ACT_KILL_PROCESS,	/* and every unknown action */
+	SEALJIT_ACT_KILL_THREAD,
+	SEALJIT_ACT_TRAP,
+	SEALJIT_ACT_ERRNO,
+	SEALJIT_ACT_USER_NOTIF,
+	SEALJIT_ACT_TRACE,
+	SEALJIT_ACT_LOG,
+	SEALJIT_ACT_ALLOW,
+	SEALJIT_NR_ACTS,
+};
+
+/**
+ * struct sealjit_stats - argument of %SEALJIT_IOC_STATS: what a thread's
+ *	chain has answered
+ * @size: in: sizeof(struct sealjit_stats) as userspace knows it
+ * @flags: in: must be 0
+ * @pid: in: a thread id in the caller's pid namespace, 0 for the caller
+ * @filters: out: filters in its chain, 0 if it has none (then every
+ *	count is 0)
+ * @filter: out: the id of the chain's newest filter, as the tracepoint
+ *	names it
+ * @cached: out: syscalls the chain's decision table answered, no code run
+ * @runs: out: syscalls for which filter code ran
+ * @actions: out: syscalls answered with each action (enum sealjit_act)
+ * @reserved: must be 0
+ *
+ * The counts are those of the chain whose newest filter is @filter, since
+ * it was loaded, over every task that has had it.  The caller must be
+ * allowed to read the thread's state as ptrace(2) reads it
+ * (PTRACE_MODE_READ), else EPERM; ESRCH if there is no such thread.
+ */
+struct sealjit_stats {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 filters;
+	__aligned_u64 filter;
+	__aligned_u64 cached;
+	__aligned_u64 runs;
+	__aligned_u64 actions[SEALJIT_NR_ACTS];
+	__aligned_u64 reserved;
+};
+
+#define SEALJIT_STATS_SIZE_VER0	112
+
 #define SEALJIT_IOC_MAGIC	0xEF
 /* Ask the module for its ABI version and features. */
 #define SEALJIT_IOC_VERSION	_IOWR(SEALJIT_IOC_MAGIC, 0x00, struct sealjit_version)
@@ -213,5 +261,7 @@ struct sealjit_status {
 #define SEALJIT_IOC_LOAD	_IOWR(SEALJIT_IOC_MAGIC, 0x02, struct sealjit_filter_args)
 /* Ask whether a thread is filtered by sealjit, and by how many filters. */
 #define SEALJIT_IOC_STATUS	_IOWR(SEALJIT_IOC_MAGIC, 0x03, struct sealjit_status)
+/* What a thread's chain has answered, by action. */
+#define SEALJIT_IOC_STATS	_IOWR(SEALJIT_IOC_MAGIC, 0x04, struct sealjit_stats)
 
 #endif /* _UAPI_LINUX_SEALJIT_H */
