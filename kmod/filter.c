@@ -22,9 +22,14 @@
 
 static int validate_args(const struct sealjit_filter_args *args, bool load)
 {
-	u32 flags = load ? SEALJIT_LOAD_TSYNC : 0;
+	u32 flags = load ? SEALJIT_LOAD_TSYNC | SEALJIT_LOAD_PID : 0;
+	bool pid = args->flags & SEALJIT_LOAD_PID;
 
-	if ((args->flags & ~flags) || args->reserved)
+	if ((args->flags & ~flags) || args->reserved || args->reserved2)
+		return -EINVAL;
+	/* A pid with PID alone: all the threads of a process, always. */
+	if (pid != !!args->pid || args->pid < 0 ||
+	    (pid && (args->flags & SEALJIT_LOAD_TSYNC)))
 		return -EINVAL;
 	if (args->log_level == SEALJIT_LOG_NONE)
 		return args->log_buf || args->log_size ? -EINVAL : 0;
@@ -191,6 +196,7 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 	 * programs that run under its filter.
 	 */
 	if (gate && fprog.len > 0 && fprog.len <= SEALJIT_MAXINSNS &&
+	    !(args->flags & SEALJIT_LOAD_PID) &&
 	    !task_no_new_privs(current) &&
 	    !ns_capable_noaudit(current_user_ns(), CAP_SYS_ADMIN))
 		return -EACCES;
@@ -658,6 +664,57 @@ fail_table:
 	return ERR_PTR(err);
 }
 
+/*
+ * LOAD with SEALJIT_LOAD_PID: one new filter per distinct chain among the
+ * process's threads, built outside any lock, then attached under its
+ * siglock if the chains are still those; else built again.
+ */
+static int load_into_process(struct sealjit_filter_args *args,
+			     struct sj_prepared *prep)
+{
+	struct sj_chains ch = { 0 };
+	struct task_struct *p;
+	int err, tries = 0;
+	unsigned int i;
+
+	err = sj_task_get_process(args->pid, &p);
+	if (err)
+		return err;
+	/* No execve in the process meanwhile, as for seccomp's TSYNC. */
+	if (mutex_lock_killable(&p->signal->cred_guard_mutex)) {
+		put_task_struct(p);
+		return -EINTR;
+	}
+	do {
+		err = sj_task_chains(p, &ch);
+		for (i = 0; !err && i < ch.n; i++) {
+			if (prep->len + (ch.prev[i] ? ch.prev[i]->path_insns : 0) >
+			    SJ_MAX_INSNS_PER_PATH) {
+				err = -ENOMEM;
+				break;
+			}
+			ch.f[i] = filter_create(prep, ch.prev[i]);
+			if (IS_ERR(ch.f[i])) {
+				err = PTR_ERR(ch.f[i]);
+				ch.f[i] = NULL;
+			}
+		}
+		if (!err)
+			err = sj_task_attach_process(p, &ch);
+		/* Each new filter holds its prev now; theirs go with them. */
+		for (i = 0; i < ch.n; i++) {
+			if (ch.f[i])
+				sj_filter_put(ch.f[i]);
+			else
+				sj_filter_put(ch.prev[i]);
+			ch.f[i] = NULL;
+		}
+	} while (err == -EAGAIN && ++tries < SJ_LOAD_TRIES);
+	mutex_unlock(&p->signal->cred_guard_mutex);
+	put_task_struct(p);
+	return err;
+}
+
 /**
  * sj_filter_load() - check, compile, seal and attach a filter to current
  * @args: the LOAD request, copied from userspace; its output members and
@@ -675,7 +732,10 @@ fail_table:
  * (nothing attached), as seccomp(2) returns it; -EINTR if a fatal signal
  * came while waiting for an execve in the process; -EAGAIN if other
  * threads' TSYNCs kept replacing the caller's chain while this one was
- * built, %SJ_LOAD_TRIES times.
+ * built, %SJ_LOAD_TRIES times.  With %SEALJIT_LOAD_PID, as
+ * sj_task_get_process(), sj_task_chains() and sj_task_attach_process()
+ * fail, and -EINTR if a fatal signal came while waiting for an execve in
+ * that process.
  */
 int sj_filter_load(struct sealjit_filter_args *args)
 {
@@ -687,6 +747,10 @@ int sj_filter_load(struct sealjit_filter_args *args)
 	err = sj_filter_prepare(args, &prep, true);
 	if (err)
 		goto out;
+	if (args->flags & SEALJIT_LOAD_PID) {
+		err = load_into_process(args, &prep);
+		goto out;
+	}
 again:
 	/*
 	 * The chain it is built on: sj_task_attach() checks that it is still

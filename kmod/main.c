@@ -23,12 +23,15 @@ struct workqueue_struct *sj_wq;
  */
 static void __init build_checks(void)
 {
-	/* Each uapi struct is exactly its first published size. */
+	/* Each uapi struct is exactly its latest published size. */
 	BUILD_BUG_ON(sizeof(struct sealjit_version) !=
 		     SEALJIT_VERSION_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct sealjit_filter_args) !=
+		     SEALJIT_FILTER_ARGS_SIZE_VER1);
+	BUILD_BUG_ON(offsetof(struct sealjit_filter_args, pid) !=
 		     SEALJIT_FILTER_ARGS_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct sealjit_status) != SEALJIT_STATUS_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct sealjit_stats) != SEALJIT_STATS_SIZE_VER0);
 	/* seccomp's scratch memory, input and length limit. */
 	BUILD_BUG_ON(SJ_MEMWORDS != 16);
 	BUILD_BUG_ON(sizeof(struct seccomp_data) != SJ_DATA_SIZE);

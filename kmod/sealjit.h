@@ -315,6 +315,25 @@ struct sj_filter *sj_task_current_filter(void);
 int sj_task_status(pid_t pid, u32 *filters);
 int sj_task_stats(struct sealjit_stats *st);
 int sj_task_attach(struct sj_filter *f, struct sj_filter *prev, bool tsync);
+
+/* Most distinct chains among one process's threads that LOAD_PID takes. */
+#define SJ_MAX_CHAINS	16
+
+/**
+ * struct sj_chains - a process's chains, for LOAD with SEALJIT_LOAD_PID
+ * @n: how many distinct ones its live threads have
+ * @prev: each, referenced (NULL: threads without a filter)
+ * @f: the new filter built on each
+ */
+struct sj_chains {
+	unsigned int n;
+	struct sj_filter *prev[SJ_MAX_CHAINS];
+	struct sj_filter *f[SJ_MAX_CHAINS];
+};
+
+int sj_task_get_process(pid_t pid, struct task_struct **p);
+int sj_task_chains(struct task_struct *p, struct sj_chains *ch);
+int sj_task_attach_process(struct task_struct *p, struct sj_chains *ch);
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child);
 void sj_task_exit(void *data, struct task_struct *p);

@@ -19,6 +19,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
@@ -536,11 +537,14 @@ static bool inherit(struct task_struct *parent, struct task_struct *child)
 }
 
 /*
- * A new thread joined its process's thread list before the fork probe: a
- * TSYNC since may have given it a record, newer than its creator's chain.
- * Under siglock, one or the other.
+ * Under the creator's siglock, so that a TSYNC or an attach to its
+ * process (LOAD_PID) is wholly before or after: a new thread joined the
+ * thread list before this probe, and such a LOAD since may have given it
+ * a record, newer than its creator's chain as read here; and a child
+ * process takes either the chain its creator had before the LOAD, or the
+ * one it has after.
  */
-static bool inherit_thread(struct task_struct *parent,
+static bool inherit_locked(struct task_struct *parent,
 			   struct task_struct *child)
 {
 	unsigned long flags;
@@ -551,6 +555,240 @@ static bool inherit_thread(struct task_struct *parent,
 		ok = inherit(parent, child);
 	spin_unlock_irqrestore(own_siglock(), flags);
 	return ok;
+}
+
+/*
+ * Runs @fn(@p, @arg) under the siglock of @p's process (and RCU), taken
+ * as lock_task_sighand() (not exported) takes it: a sighand_struct is
+ * freed by RCU, and a process's may change in execve or go at its last
+ * exit, so it is checked again once locked.
+ * Return: what @fn returns, or -ESRCH if the process has gone.
+ */
+static int under_siglock(struct task_struct *p,
+			 int (*fn)(struct task_struct *p, void *arg),
+			 void *arg)
+{
+	struct sighand_struct *sh;
+	unsigned long flags;
+	int ret = -ESRCH;
+
+	rcu_read_lock();
+	while ((sh = rcu_dereference(p->sighand))) {
+		spin_lock_irqsave(&sh->siglock, flags);
+		if (likely(sh == rcu_access_pointer(p->sighand))) {
+			ret = fn(p, arg);
+			spin_unlock_irqrestore(&sh->siglock, flags);
+			break;
+		}
+		spin_unlock_irqrestore(&sh->siglock, flags);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * sj_task_get_process() - the process LOAD_PID is to confine
+ * @pid: a thread id in the caller's pid namespace
+ * @p: out: that thread, referenced
+ *
+ * As an administrator's act on another process: CAP_SYS_ADMIN in the
+ * user namespace of the process, and ptrace attach rights over each of
+ * its threads.
+ * Context: process context.
+ * Return: 0; -ESRCH if there is no such thread; -EINVAL for a kernel
+ * thread; -EPERM if the caller lacks either right.
+ */
+int sj_task_get_process(pid_t pid, struct task_struct **p)
+{
+	const struct cred *cred;
+	struct task_struct *t;
+	bool ok;
+
+	rcu_read_lock();
+	*p = pid_task(find_vpid(pid), PIDTYPE_PID);
+	if (*p)
+		get_task_struct(*p);
+	rcu_read_unlock();
+	if (!*p)
+		return -ESRCH;
+	if ((*p)->flags & PF_KTHREAD) {
+		put_task_struct(*p);
+		return -EINVAL;
+	}
+	cred = get_task_cred(*p);
+	ok = ns_capable(cred->user_ns, CAP_SYS_ADMIN);
+	put_cred(cred);
+	rcu_read_lock();
+	for_each_thread(*p, t)
+		ok &= sj_ksyms()->ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS);
+	rcu_read_unlock();
+	if (!ok) {
+		put_task_struct(*p);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static void put_chains(struct sj_chains *ch)
+{
+	while (ch->n)
+		sj_filter_put(ch->prev[--ch->n]);
+}
+
+/* sj_task_chains(), under the process's siglock. */
+static int chains_locked(struct task_struct *p, void *arg)
+{
+	struct sj_chains *ch = arg;
+	struct task_struct *t;
+	struct sj_filter *f;
+	unsigned int i;
+
+	for_each_thread(p, t) {
+		if (t->flags & PF_EXITING)
+			continue;
+		f = locked_filter(sj_task_find(t));
+		for (i = 0; i < ch->n && ch->prev[i] != f; i++)
+			;
+		if (i < ch->n)
+			continue;
+		if (ch->n == SJ_MAX_CHAINS)
+			return -EBUSY;
+		if (f)
+			refcount_inc(&f->ref);
+		ch->prev[ch->n++] = f;
+	}
+	return ch->n ? 0 : -ESRCH;
+}
+
+/**
+ * sj_task_chains() - the distinct chains of @p's live threads
+ * @p: a thread of the process
+ * @ch: out: @ch->n chains in @ch->prev, each referenced
+ *
+ * Context: process context.
+ * Return: 0; -ESRCH if every thread has exited; -EBUSY past
+ * %SJ_MAX_CHAINS distinct chains.
+ */
+int sj_task_chains(struct task_struct *p, struct sj_chains *ch)
+{
+	int err;
+
+	ch->n = 0;
+	err = under_siglock(p, chains_locked, ch);
+	if (err)
+		put_chains(ch);
+	return err;
+}
+
+static unsigned int count_threads(struct task_struct *p)
+{
+	struct task_struct *t;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_thread(p, t)
+		n++;
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Every live thread of @p: its chain is one of @ch's, or -EAGAIN.  @need:
+ * records the threads without one will take, each with a spare.
+ */
+static int same_chains(struct task_struct *p, const struct sj_chains *ch,
+		       unsigned int *need)
+{
+	struct task_struct *t;
+	struct sj_filter *f;
+	unsigned int i;
+
+	*need = 0;
+	for_each_thread(p, t) {
+		if (t->flags & PF_EXITING)
+			continue;
+		f = locked_filter(sj_task_find(t));
+		for (i = 0; i < ch->n && ch->prev[i] != f; i++)
+			;
+		if (i == ch->n)
+			return -EAGAIN;
+		*need += f ? 0 : 2;
+	}
+	return 0;
+}
+
+struct attach_ctx {
+	struct sj_chains *ch;
+	struct sj_task *pool;
+	unsigned int room;
+};
+
+/* sj_task_attach_process(), under the process's siglock. */
+static int attach_locked(struct task_struct *p, void *arg)
+{
+	struct attach_ctx *ctx = arg;
+	struct sj_filter *f, *old;
+	struct task_struct *t;
+	unsigned int i, need;
+	struct sj_task *rec;
+	int err;
+
+	err = same_chains(p, ctx->ch, &need);
+	if (err)
+		return err;
+	if (need > ctx->room)
+		return -EAGAIN;	/* threads came: build again */
+	for_each_thread(p, t) {
+		if (t->flags & PF_EXITING)
+			continue;
+		rec = sj_task_find(t);
+		old = locked_filter(rec);
+		for (i = 0; ctx->ch->prev[i] != old; i++)
+			;
+		f = ctx->ch->f[i];
+		refcount_inc(&f->ref);
+		if (!rec) {
+			rec = new_record(t, f, &ctx->pool);
+			rec->spare = ctx->pool;
+			ctx->pool = ctx->pool->spare;
+			rec->spare->spare = NULL;
+		} else {
+			rcu_assign_pointer(rec->filter, f);
+			/* @f's prev: never the last reference. */
+			sj_filter_put(old);
+		}
+		task_set_no_new_privs(t);
+	}
+	return 0;
+}
+
+/**
+ * sj_task_attach_process() - extend every chain of @p's threads
+ * @p: a thread of the process
+ * @ch: its chains as sj_task_chains() found them, and a new filter on
+ *	each (the caller's references stay the caller's)
+ *
+ * Each live thread's chain becomes the new filter built on it, and each
+ * gets no_new_privs.
+ * Context: process context; the caller holds the process's
+ * cred_guard_mutex.
+ * Return: 0; -EAGAIN if a thread's chain is no longer one of @ch's (build
+ * again); -ESRCH if the process has gone; -ENOMEM.
+ */
+int sj_task_attach_process(struct task_struct *p, struct sj_chains *ch)
+{
+	struct attach_ctx ctx = { .ch = ch,
+				  .room = 2 * count_threads(p) + 8 };
+	int err;
+
+	ctx.pool = alloc_pool(ctx.room);
+	if (pool_size(ctx.pool) < ctx.room) {
+		free_pool(ctx.pool);
+		return -ENOMEM;
+	}
+	err = under_siglock(p, attach_locked, &ctx);
+	free_pool(ctx.pool);
+	return err;
 }
 
 /**
@@ -571,8 +809,7 @@ static bool inherit_thread(struct task_struct *parent,
 void sj_task_fork(void *data, struct task_struct *parent,
 		  struct task_struct *child)
 {
-	bool ok = same_thread_group(parent, child) ?
-		  inherit_thread(parent, child) : inherit(parent, child);
+	bool ok = inherit_locked(parent, child);
 
 	if (ok)
 		return;

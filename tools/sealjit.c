@@ -53,6 +53,9 @@ static const char usage_text[] =
 	"                                 the same with a policy, compiled as compile does\n"
 	"  run --seccomp ...              any of these, attached through the kernel's\n"
 	"                                 own seccomp(2) instead of the module\n"
+	"  attach --pid PID (FILTER | --policy POLICY | --oci PROFILE)\n"
+	"                                 an administrator confines a running process:\n"
+	"                                 the filter is added to each of its threads\n"
 	"  compile POLICY -o FILTER       compile a policy (Documentation/policy.rst);\n"
 	"                                 writes nothing unless an independent check\n"
 	"                                 confirms the filter takes the policy's action\n"
@@ -544,19 +547,27 @@ static int load_seccomp(const struct sock_filter *prog, u32 len)
 	return 0;
 }
 
-static int load_kernel(const struct sock_filter *prog, u32 len)
+#define NEEDS_ADMIN \
+	"needs CAP_SYS_ADMIN over the process and ptrace rights over its threads"
+
+/*
+ * LOAD through the module: on the calling thread, or with @pid on every
+ * thread of that process (SEALJIT_LOAD_PID).
+ */
+static int load_kernel(const struct sock_filter *prog, u32 len, int32_t pid)
 {
 	struct sock_fprog fprog = { .len = (unsigned short)len,
 				    .filter = (struct sock_filter *)prog };
 	struct sealjit_filter_args args = {
 		.size = sizeof(args), .fprog = (uintptr_t)&fprog,
-		.log_level = SEALJIT_LOG_ERRORS,
+		.log_level = SEALJIT_LOG_ERRORS, .pid = pid,
+		.flags = pid ? SEALJIT_LOAD_PID : 0,
 	};
 	char text[4096];
 	int fd, ret, err;
 
 	/* As for seccomp(2): unprivileged filters need no_new_privs. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+	if (!pid && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		fprintf(stderr, "sealjit: PR_SET_NO_NEW_PRIVS: %s\n",
 			strerror(errno));
 		return EXIT_SYSTEM;
@@ -587,9 +598,16 @@ static int load_kernel(const struct sock_filter *prog, u32 len)
 		return EXIT_REJECTED;
 	case EACCES:
 	case EPERM:
-		fprintf(stderr, "sealjit: LOAD: %s: needs no_new_privs or CAP_SYS_ADMIN\n",
-			strerror(err));
+		fprintf(stderr, "sealjit: LOAD: %s: %s\n", strerror(err),
+			pid ? NEEDS_ADMIN : "needs no_new_privs or CAP_SYS_ADMIN");
 		return EXIT_REJECTED;
+	case ESRCH:
+		fprintf(stderr, "sealjit: LOAD: no process %d\n", pid);
+		return EXIT_REJECTED;
+	case EBUSY:
+		fprintf(stderr, "sealjit: LOAD: %s: %d's threads have %s\n",
+			strerror(err), pid, "more than 16 different chains");
+		return EXIT_SYSTEM;
 	case EIO:
 		/* The JIT or the validator failed: the log says where. */
 		if (text[0])
@@ -770,7 +788,7 @@ static int cmd_run(int argc, char **argv)
 		ret = load_filter(path, &prog, &len);
 	if (ret)
 		return ret;
-	ret = seccomp ? load_seccomp(prog, len) : load_kernel(prog, len);
+	ret = seccomp ? load_seccomp(prog, len) : load_kernel(prog, len, 0);
 	free(prog);
 	if (ret)
 		return ret;
@@ -856,6 +874,67 @@ static int cmd_stats(int argc, char **argv)
 		printf("  %-13s %llu\n", names[i],
 		       (unsigned long long)st.actions[i]);
 	return 0;
+}
+
+/* attach --pid PID (FILTER | --policy POLICY | --oci PROFILE) */
+static int cmd_attach(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'P' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "oci", required_argument, NULL, 'j' },
+		{ "cap", required_argument, NULL, 'c' },
+		{ "optimize", required_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] =
+		"attach: expected --pid PID and FILTER, --policy POLICY or --oci PROFILE%s";
+	const char *path = NULL, *oci = NULL, *policy = NULL;
+	struct sj_oci_opts o = { .optimize = 1 };
+	struct sock_filter *prog;
+	long pid = 0;
+	int c, ret = 0;
+	char *end;
+	u32 len;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'P') {
+			pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0 || pid > INT32_MAX)
+				return usage_error("attach: bad --pid '%s'",
+						   optarg);
+		} else if (c == 'p') {
+			policy = optarg;
+		} else if (c == 'j') {
+			oci = optarg;
+		} else if (c == 'c' || c == 'O') {
+			ret = oci_option(&o, c, optarg);
+		} else if (c == 'h') {
+			return fputs(usage_text, stdout), 0;
+		} else {
+			return usage_error(usage, "");
+		}
+		if (ret)
+			return ret;
+	}
+	if (optind + 1 == argc)
+		path = argv[optind++];
+	if (!pid || !!oci + !!policy + !!path != 1 || optind != argc)
+		return usage_error(usage, "");
+	if (oci)
+		ret = compile_oci(oci, &o, &prog, &len);
+	else if (policy)
+		ret = compile_policy(policy, &prog, &len);
+	else
+		ret = load_filter(path, &prog, &len);
+	if (ret)
+		return ret;
+	ret = load_kernel(prog, len, (int32_t)pid);
+	free(prog);
+	if (!ret)
+		printf("attached to every thread of process %ld\n", pid);
+	return ret;
 }
 
 static int cmd_status(int argc, char **argv)
@@ -1162,6 +1241,8 @@ int main(int argc, char **argv)
 		return cmd_import_oci(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "attach"))
+		return cmd_attach(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "trace"))

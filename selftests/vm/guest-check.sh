@@ -49,6 +49,8 @@ mark enforce_test
 /bin/enforce_test || failed=1
 mark tsync_test
 /bin/tsync_test || failed=1
+mark attach_test
+/bin/attach_test || failed=1
 
 stat_is() { grep -q "^$1 $2\$" /sys/kernel/debug/sealjit/stats; }
 stat() { sed -n "s/^$1 //p" /sys/kernel/debug/sealjit/stats; }
@@ -159,6 +161,30 @@ t "sealjit stats --pid of an unfiltered process: 0 filters" \
 	sh -c 'sealjit stats --pid 1 | grep -q "^pid 1: 0 filters$"'
 t "sealjit stats --pid of no process exits 1" \
 	sh -c 'sealjit stats --pid 4000000; [ $? -eq 1 ]'
+# An administrator confines a loop that is already running.
+attach_confines_a_running_loop() {
+	rm -f /tmp/loop.out
+	sh -c 'i=0
+	       while [ $i -lt 600 ]; do
+		       if ! mkdir /tmp/loop.d 2>/dev/null; then
+			       echo denied >/tmp/loop.out
+			       exit 0
+		       fi
+		       rmdir /tmp/loop.d
+		       sleep 0.05
+		       i=$((i + 1))
+	       done
+	       exit 1' &
+	loop=$!
+	sleep 0.3
+	sealjit attach --pid $loop /tmp/mkdir-eperm.bpf || return 1
+	wait $loop && grep -q denied /tmp/loop.out &&
+		sealjit status --pid $$ | grep -q ": not filtered"
+}
+t "sealjit attach --pid: a running loop is filtered from then on" \
+	attach_confines_a_running_loop
+t "sealjit attach --pid of no process exits 1" \
+	sh -c 'sealjit attach --pid 4000000 /tmp/mkdir-eperm.bpf; [ $? -eq 1 ]'
 t "after the confined programs, live objects return to zero" settles
 
 # Policies (Documentation/policy.rst) confine real programs, through the

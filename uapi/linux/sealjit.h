@@ -61,6 +61,7 @@ struct sealjit_version {
 #define SEALJIT_FEAT_STATUS	_BITUL(3)	/* SEALJIT_IOC_STATUS */
 #define SEALJIT_FEAT_TSYNC	_BITUL(4)	/* SEALJIT_LOAD_TSYNC */
 #define SEALJIT_FEAT_STATS	_BITUL(5)	/* SEALJIT_IOC_STATS */
+#define SEALJIT_FEAT_ATTACH_PID	_BITUL(6)	/* SEALJIT_LOAD_PID */
 
 /* Log levels for sealjit_filter_args.log_level. */
 #define SEALJIT_LOG_NONE	0
@@ -140,6 +141,9 @@ enum sealjit_reason {
  * @log_true_size: out: bytes the full log needs including its NUL; larger
  *	than @log_size when the text was truncated
  * @reserved: must be 0
+ * @pid: in, LOAD with %SEALJIT_LOAD_PID: the process to attach to, by a
+ *	thread id in the caller's pid namespace; else 0 (ABI 1.3)
+ * @reserved2: must be 0
  *
  * The log is always NUL-terminated; truncation is not an error.
  */
@@ -159,9 +163,12 @@ struct sealjit_filter_args {
 	__u32 err_insn;
 	__u32 log_true_size;
 	__u64 reserved;
+	__s32 pid;
+	__u32 reserved2;
 };
 
 #define SEALJIT_FILTER_ARGS_SIZE_VER0	72
+#define SEALJIT_FILTER_ARGS_SIZE_VER1	80	/* @pid */
 
 /*
  * sealjit_filter_args.flags of LOAD.  TSYNC, as seccomp's
@@ -172,6 +179,15 @@ struct sealjit_filter_args {
  * seccomp(2) does).  With the caller's no_new_privs, every thread gets it.
  */
 #define SEALJIT_LOAD_TSYNC	_BITUL(0)
+/*
+ * PID: an administrator confines a running process.  The filter is
+ * added to every thread of the process @pid names, each thread's own
+ * chain extended (filters are only ever added), and each gets
+ * no_new_privs.  The caller needs CAP_SYS_ADMIN in the user namespace of
+ * the process and ptrace(2) attach rights over each of its threads.
+ * Processes it forked before the attach keep their chains.
+ */
+#define SEALJIT_LOAD_PID	_BITUL(1)
 
 /* sealjit_status.mode: the numbers of prctl(PR_GET_SECCOMP). */
 #define SEALJIT_MODE_NONE	0	/* no sealjit filter */

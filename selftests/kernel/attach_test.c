@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LOAD with SEALJIT_LOAD_PID: an administrator confines a process that is
+ * already running.  Targets are children of the test, which runs as root
+ * in the VM; "unprivileged" drops to uid 65534 with no capabilities.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "sj_test.h"
+
+#define GETPPID_ERRNO	77
+#define GETPID_ERRNO	55
+#define SPINS		2000000	/* bounded: a target that is never filtered fails */
+
+static int attach_flags(pid_t pid, int nr, int err, unsigned int flags)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)nr, 0, 1),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | err),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = LEN(prog),
+				    .filter = (struct sock_filter *)prog };
+	struct sealjit_filter_args args = { .size = sizeof(args),
+					    .flags = flags, .pid = pid,
+					    .fprog = (uintptr_t)&fprog };
+	int fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, SEALJIT_IOC_LOAD, &args) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int attach(pid_t pid, int nr, int err)
+{
+	return attach_flags(pid, nr, err, SEALJIT_LOAD_PID);
+}
+
+static long try(long nr)
+{
+	long r = syscall(nr);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Spins until getppid is denied: 0, with no_new_privs set; else 1 or 2. */
+static int wait_filtered(void)
+{
+	long i;
+
+	for (i = 0; i < SPINS; i++) {
+		if (try(SYS_getppid) == -GETPPID_ERRNO)
+			return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : 2;
+		sched_yield();
+	}
+	return 1;
+}
+
+/* A child that has told us it runs (a byte on @fd) and then spins. */
+static pid_t spawn(int (*body)(void))
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (write(p[1], "x", 1) != 1)
+			_exit(3);
+		_exit(body());
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &c, 1) != 1)
+		pid = -1;
+	close(p[0]);
+	return pid;
+}
+
+static int exit_code(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(the_module_reports_attach_among_its_features)
+{
+	struct sealjit_version v = { .size = sizeof(v) };
+	int fd = open(SEALJIT_DEVICE, O_RDWR);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, SEALJIT_IOC_VERSION, &v));
+	EXPECT_TRUE(v.features & SEALJIT_FEAT_ATTACH_PID);
+	close(fd);
+}
+
+TEST(a_running_process_becomes_filtered_without_restarting)
+{
+	pid_t pid = spawn(wait_filtered);
+
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, attach(pid, SYS_getppid, GETPPID_ERRNO));
+	EXPECT_EQ(0, exit_code(pid)) {
+		TH_LOG("1: never filtered; 2: no no_new_privs");
+	}
+	/* The caller itself is untouched. */
+	EXPECT_LT(0, try(SYS_getppid));
+}
+
+static atomic_int threads_done;
+
+static void *thread_body(void *arg)
+{
+	if (!wait_filtered())
+		atomic_fetch_add(&threads_done, 1);
+	return NULL;
+}
+
+static int threads_body(void)
+{
+	pthread_t t[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (pthread_create(&t[i], NULL, thread_body, NULL))
+			return 4;
+	thread_body(NULL);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	return atomic_load(&threads_done) == 5 ? 0 : 1;
+}
+
+TEST(every_thread_of_the_process_is_filtered)
+{
+	pid_t pid = spawn(threads_body);
+
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, attach(pid, SYS_getppid, GETPPID_ERRNO));
+	EXPECT_EQ(0, exit_code(pid));
+}
+
+static int fork_after_body(void)
+{
+	pid_t child;
+
+	if (wait_filtered())
+		return 1;
+	child = fork();
+	if (child == 0)
+		_exit(try(SYS_getppid) == -GETPPID_ERRNO ? 0 : 1);
+	return exit_code(child) ? 2 : 0;
+}
+
+TEST(children_forked_after_the_attach_inherit_it)
+{
+	pid_t pid = spawn(fork_after_body);
+
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, attach(pid, SYS_getppid, GETPPID_ERRNO));
+	EXPECT_EQ(0, exit_code(pid));
+}
+
+static int two_filters_body(void)
+{
+	long i;
+
+	if (wait_filtered())
+		return 1;
+	for (i = 0; i < SPINS; i++) {
+		if (try(SYS_getpid) == -GETPID_ERRNO)
+			/* The first is still there: nothing was replaced. */
+			return try(SYS_getppid) == -GETPPID_ERRNO ? 0 : 2;
+		sched_yield();
+	}
+	return 3;
+}
+
+TEST(attaching_again_adds_a_filter_and_removes_none)
+{
+	struct sealjit_status st = { .size = sizeof(st) };
+	pid_t pid = spawn(two_filters_body);
+	int fd;
+
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, attach(pid, SYS_getppid, GETPPID_ERRNO));
+	ASSERT_EQ(0, attach(pid, SYS_getpid, GETPID_ERRNO));
+	fd = open(SEALJIT_DEVICE, O_RDWR);
+	ASSERT_LE(0, fd);
+	st.pid = pid;
+	EXPECT_EQ(0, ioctl(fd, SEALJIT_IOC_STATUS, &st));
+	EXPECT_EQ(2, st.filters);
+	close(fd);
+	EXPECT_EQ(0, exit_code(pid));
+}
+
+static int spin_forever(void)
+{
+	for (;;)
+		pause();
+	return 0;
+}
+
+TEST(an_unprivileged_caller_is_refused)
+{
+	pid_t victim = spawn(spin_forever), attacker;
+
+	ASSERT_LT(0, victim);
+	attacker = fork();
+	ASSERT_LE(0, attacker);
+	if (attacker == 0) {
+		/* No CAP_SYS_ADMIN, no ptrace rights over root's process. */
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(3);
+		_exit(attach(victim, SYS_getppid, GETPPID_ERRNO) == -EPERM ?
+		      0 : 1);
+	}
+	EXPECT_EQ(0, exit_code(attacker));
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
+}
+
+TEST(bad_requests_are_refused)
+{
+	EXPECT_EQ(-ESRCH, attach(4000000, SYS_getppid, 1));
+	/* PID without a pid, a pid without PID, PID with TSYNC. */
+	EXPECT_EQ(-EINVAL, attach_flags(0, SYS_getppid, 1, SEALJIT_LOAD_PID));
+	EXPECT_EQ(-EINVAL, attach_flags(getpid(), SYS_getppid, 1, 0));
+	EXPECT_EQ(-EINVAL, attach_flags(getpid(), SYS_getppid, 1,
+					SEALJIT_LOAD_PID | SEALJIT_LOAD_TSYNC));
+	/* A kernel thread (kthreadd). */
+	EXPECT_EQ(-EINVAL, attach(2, SYS_getppid, 1));
+	/* None of it attached anything to the caller. */
+	EXPECT_LT(0, try(SYS_getppid));
+}
+
+/*
+ * Exec race: the target execs itself over and over while it is attached
+ * to.  Once an image is filtered, every image after it must be too (the
+ * filter and no_new_privs survive execve): it ends after 20 filtered
+ * images, or fails after EXEC_MAX unfiltered ones.
+ */
+#define EXEC_MAX	5000
+#define EXEC_AFTER	20
+
+static char self_exe[4096];
+
+static int exec_round(int round, int seen)
+{
+	char r[16], s[16];
+
+	if (try(SYS_getppid) == -GETPPID_ERRNO)
+		seen++;
+	else if (seen)
+		return 1;	/* escaped */
+	if (seen == EXEC_AFTER)
+		return 0;
+	if (round == EXEC_MAX)
+		return 2;
+	snprintf(r, sizeof(r), "%d", round + 1);
+	snprintf(s, sizeof(s), "%d", seen);
+	execl(self_exe, self_exe, "--exec-round", r, s, (char *)NULL);
+	return 3;
+}
+
+static int exec_loop_body(void)
+{
+	return exec_round(0, 0);
+}
+
+TEST(a_process_execing_meanwhile_ends_filtered_and_never_escapes)
+{
+	pid_t pid;
+
+	ASSERT_LT(0, readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1));
+	pid = spawn(exec_loop_body);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, attach(pid, SYS_getppid, GETPPID_ERRNO));
+	EXPECT_EQ(0, exit_code(pid)) {
+		TH_LOG("1: a later image escaped; 2: never filtered");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "--exec-round")) {
+		if (readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1) < 0)
+			return 4;
+		return exec_round(atoi(argv[2]), atoi(argv[3]));
+	}
+	return test_harness_run(argc, argv);
+}
