@@ -38,7 +38,7 @@ UNIT_TESTS := $(B)/test_check $(B)/test_exec $(B)/test_random $(B)/test_asm \
 	      $(B)/test_syscalls $(B)/test_policy
 KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
 		$(B)/parity_test $(B)/seccomp_bpf $(B)/smp_test $(B)/regs_test \
-		$(B)/lifecycle_fuzz $(B)/tsync_test $(B)/attach_test
+		$(B)/lifecycle_fuzz $(B)/tsync_test $(B)/attach_test $(B)/cgroup_test
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
 	    tools/oci.c tools/syscalls.c tools/policy.c tools/policy_compile.c \
@@ -137,7 +137,7 @@ $(B)/seccomp_bpf: $(LSRC)/.stamp
 	$(CC) -static -Wall -Wl,-no-as-needed -o $@ \
 		$(LSRC)/tools/testing/selftests/seccomp/seccomp_bpf.c -lpthread -lcap
 
-$(B)/enforce_test $(B)/debug_test $(B)/smp_test $(B)/regs_test $(B)/tsync_test $(B)/attach_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
+$(B)/enforce_test $(B)/debug_test $(B)/smp_test $(B)/regs_test $(B)/tsync_test $(B)/attach_test $(B)/cgroup_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
 
 $(B)/lifecycle_fuzz: selftests/kernel/lifecycle_fuzz.c $(wildcard uapi/linux/*.h)

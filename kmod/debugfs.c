@@ -65,6 +65,9 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "image_bytes %ld\n",
 		   atomic_long_read(&sj_stats.image_bytes));
 	seq_printf(m, "packs %d\n", atomic_read(&sj_stats.packs));
+	seq_printf(m, "cgroups %d\ncgroup_joins %d\n",
+		   atomic_read(&sj_stats.cgroups),
+		   atomic_read(&sj_stats.cgroup_joins));
 	seq_printf(m, "perm_changes %ld\n",
 		   atomic_long_read(&sj_stats.perm_changes));
 	seq_printf(m, "validator_rejects %d\nvalidate_ns_last %lld\n",

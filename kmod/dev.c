@@ -78,7 +78,7 @@ static long cmd_version(void __user *uargs)
 	v.features = SEALJIT_FEAT_CHECK | SEALJIT_FEAT_JIT_X86_64 |
 		     SEALJIT_FEAT_LOAD | SEALJIT_FEAT_STATUS |
 		     SEALJIT_FEAT_TSYNC | SEALJIT_FEAT_STATS |
-		     SEALJIT_FEAT_ATTACH_PID;
+		     SEALJIT_FEAT_ATTACH_PID | SEALJIT_FEAT_ATTACH_CGROUP;
 	strscpy(v.release, SJ_RELEASE, sizeof(v.release));
 	return copy_args_out(uargs, &v, sizeof(v), usize);
 }

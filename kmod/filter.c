@@ -22,14 +22,20 @@
 
 static int validate_args(const struct sealjit_filter_args *args, bool load)
 {
-	u32 flags = load ? SEALJIT_LOAD_TSYNC | SEALJIT_LOAD_PID : 0;
+	u32 flags = load ? SEALJIT_LOAD_TSYNC | SEALJIT_LOAD_PID |
+			   SEALJIT_LOAD_CGROUP : 0;
 	bool pid = args->flags & SEALJIT_LOAD_PID;
+	bool cgroup = args->flags & SEALJIT_LOAD_CGROUP;
 
-	if ((args->flags & ~flags) || args->reserved || args->reserved2)
+	if ((args->flags & ~flags) || args->reserved)
 		return -EINVAL;
 	/* A pid with PID alone: all the threads of a process, always. */
 	if (pid != !!args->pid || args->pid < 0 ||
 	    (pid && (args->flags & SEALJIT_LOAD_TSYNC)))
+		return -EINVAL;
+	/* A cgroup with CGROUP alone: neither the caller nor a process. */
+	if ((!cgroup && args->cgroup_fd) ||
+	    (cgroup && (args->flags & ~SEALJIT_LOAD_CGROUP)))
 		return -EINVAL;
 	if (args->log_level == SEALJIT_LOG_NONE)
 		return args->log_buf || args->log_size ? -EINVAL : 0;
@@ -171,8 +177,9 @@ static void fill_facts(struct sealjit_filter_args *args,
  * Return: 0 if the filter was accepted and compiled; -EINVAL for a bad
  * request or a rejected filter (the reason is in @args->err_reason and the
  * log); -EIO if the JIT failed on it (our bug: %SEALJIT_E_JIT); -EACCES
- * if @gate and the caller has neither no_new_privs nor CAP_SYS_ADMIN in
- * its user namespace; -EFAULT for a bad pointer; -ENOMEM.
+ * if @gate, the filter is for the caller itself (not LOAD_PID nor
+ * LOAD_CGROUP, which check their own rights) and the caller has neither
+ * no_new_privs nor CAP_SYS_ADMIN in its user namespace; -EFAULT for a bad pointer; -ENOMEM.
  */
 int sj_filter_prepare(struct sealjit_filter_args *args,
 		      struct sj_prepared *prep, bool gate)
@@ -196,7 +203,7 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 	 * programs that run under its filter.
 	 */
 	if (gate && fprog.len > 0 && fprog.len <= SEALJIT_MAXINSNS &&
-	    !(args->flags & SEALJIT_LOAD_PID) &&
+	    !(args->flags & (SEALJIT_LOAD_PID | SEALJIT_LOAD_CGROUP)) &&
 	    !task_no_new_privs(current) &&
 	    !ns_capable_noaudit(current_user_ns(), CAP_SYS_ADMIN))
 		return -EACCES;
@@ -600,8 +607,17 @@ static struct sock_filter *mark_rets(const struct sj_prepared *prep)
 
 static atomic64_t sj_filter_ids = ATOMIC64_INIT(0);
 
-static struct sj_filter *filter_create(struct sj_prepared *prep,
-				       struct sj_filter *prev)
+/**
+ * sj_filter_create() - a new filter from a prepared program, on @prev
+ * @prep: the program, checked and sized; it stays the caller's
+ * @prev: the chain it goes on, or NULL; @prev's reference for the new
+ *	filter is the caller's to provide
+ *
+ * Context: process context, may sleep; memory is charged to the caller.
+ * Return: the filter with one reference, or an ERR_PTR().
+ */
+struct sj_filter *sj_filter_create(struct sj_prepared *prep,
+				   struct sj_filter *prev)
 {
 	struct sj_prepared *preps;
 	struct sj_filter *f;
@@ -693,7 +709,7 @@ static int load_into_process(struct sealjit_filter_args *args,
 				err = -ENOMEM;
 				break;
 			}
-			ch.f[i] = filter_create(prep, ch.prev[i]);
+			ch.f[i] = sj_filter_create(prep, ch.prev[i]);
 			if (IS_ERR(ch.f[i])) {
 				err = PTR_ERR(ch.f[i]);
 				ch.f[i] = NULL;
@@ -735,7 +751,7 @@ static int load_into_process(struct sealjit_filter_args *args,
  * built, %SJ_LOAD_TRIES times.  With %SEALJIT_LOAD_PID, as
  * sj_task_get_process(), sj_task_chains() and sj_task_attach_process()
  * fail, and -EINTR if a fatal signal came while waiting for an execve in
- * that process.
+ * that process.  With %SEALJIT_LOAD_CGROUP, as sj_cgroup_register().
  */
 int sj_filter_load(struct sealjit_filter_args *args)
 {
@@ -751,6 +767,10 @@ int sj_filter_load(struct sealjit_filter_args *args)
 		err = load_into_process(args, &prep);
 		goto out;
 	}
+	if (args->flags & SEALJIT_LOAD_CGROUP) {
+		/* A registration takes @prep over, on success or not. */
+		return sj_cgroup_register(args->cgroup_fd, &prep);
+	}
 again:
 	/*
 	 * The chain it is built on: sj_task_attach() checks that it is still
@@ -761,7 +781,7 @@ again:
 		err = -ENOMEM;
 		goto out;
 	}
-	f = filter_create(&prep, prev);
+	f = sj_filter_create(&prep, prev);
 	if (IS_ERR(f)) {
 		err = PTR_ERR(f);
 		/* The JIT or the validator failed: the caller learns why. */

@@ -116,6 +116,7 @@ static void release_forced(void)
 static void __exit sealjit_exit(void)
 {
 	sj_dev_exit();
+	sj_cgroup_exit();
 	if (atomic_read(&sj_stats.filters))
 		release_forced();
 	sj_hook_exit();

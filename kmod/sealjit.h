@@ -8,10 +8,11 @@
  *   task.c     per-task chains: attach, fork, exit
  *   hook.c     the sys_enter probe and seccomp's actions; probe registration
  *   dev.c      /dev/sealjit and its ioctls
+ *   cgroup.c   filters registered on cgroups, and their members joining
  *   debugfs.c  counters and the live images, for tests
  *   ksyms.c    unexported kernel symbols
  *
- * Lock order: sj_hook_lock (mutex) > sj_images_lock (mutex) >
+ * Lock order: sj_cgroups_lock (mutex) > sj_hook_lock (mutex) > sj_images_lock (mutex) >
  * sj_tasks_lock (spinlock); sj_images_lock > the kernel's text_mutex
  * (taken inside text_poke_copy()).  The syscall path takes no lock.
  */
@@ -20,6 +21,7 @@
 
 #include <linux/ktime.h>
 #include <linux/hashtable.h>
+#include <linux/jump_label.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -152,6 +154,8 @@ struct sj_counters {
  *	its newest filter (SEALJIT_IOC_STATS)
  * @marked: the filter with every ret replaced by "ret #its index": run by
  *	the interpreter, it says which ret the filter reaches (the tracepoint)
+ * @cgroup: the id of the cgroup registration it was built for
+ *	(SEALJIT_LOAD_CGROUP, cgroup.c), 0 for any other filter
  * @free_work: frees the filter after an RCU grace period
  */
 struct sj_filter {
@@ -166,6 +170,7 @@ struct sj_filter {
 	u64 id;
 	struct sj_counters __percpu *cnt;
 	struct sock_filter *marked;
+	u64 cgroup;
 	struct rcu_work free_work;
 };
 
@@ -191,6 +196,8 @@ struct sj_stats {
 	atomic_long_t image_bytes;	/* module memory held, see image_limit */
 	atomic_long_t perm_changes;	/* set_memory_*() calls, each a TLB flush */
 	atomic_t packs;
+	atomic_t cgroups;
+	atomic_t cgroup_joins;
 	atomic64_t validate_ns_last;
 	atomic64_t phase_ns_last[SJ_NPHASES];
 };
@@ -210,6 +217,8 @@ int sj_filter_prepare(struct sealjit_filter_args *args,
 		      struct sj_prepared *prep, bool gate);
 void sj_filter_release(struct sj_prepared *prep);
 int sj_filter_load(struct sealjit_filter_args *args);
+struct sj_filter *sj_filter_create(struct sj_prepared *prep,
+				   struct sj_filter *prev);
 void sj_filter_put(struct sj_filter *f);
 void sj_filter_exit(void);
 
@@ -312,6 +321,7 @@ static inline bool sj_task_is_dead(struct sj_task *rec)
 void sj_task_kill_thread(struct sj_task *rec);
 void sj_task_restore_nr(struct sj_task *rec, long nr);
 struct sj_filter *sj_task_current_filter(void);
+struct sj_filter *sj_task_get_current_filter(void);
 int sj_task_status(pid_t pid, u32 *filters);
 int sj_task_stats(struct sealjit_stats *st);
 int sj_task_attach(struct sj_filter *f, struct sj_filter *prev, bool tsync);
@@ -372,5 +382,15 @@ void sj_debugfs_exit(void);
 
 int sj_dev_init(void);
 void sj_dev_exit(void);
+
+/* cgroup.c: SEALJIT_LOAD_CGROUP. */
+struct cgroup;
+struct pt_regs;
+DECLARE_STATIC_KEY_FALSE(sj_cgroup_on);
+int sj_cgroup_register(int fd, struct sj_prepared *prep);
+bool sj_cgroup_missing(struct sj_task *rec);
+void sj_cgroup_defer(struct pt_regs *regs);
+void sj_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path);
+void sj_cgroup_exit(void);
 
 #endif /* SJ_SEALJIT_H */

@@ -123,6 +123,23 @@ struct sj_filter *sj_task_current_filter(void)
 	return f;
 }
 
+/*
+ * The calling task's chain with a reference of the caller's, or NULL.
+ * While the task points at a filter that filter cannot reach zero: a
+ * sibling's TSYNC that replaces it puts a newer filter holding it there.
+ */
+struct sj_filter *sj_task_get_current_filter(void)
+{
+	struct sj_filter *f;
+
+	rcu_read_lock();
+	f = sj_task_current_filter();
+	if (f)
+		refcount_inc(&f->ref);
+	rcu_read_unlock();
+	return f;
+}
+
 /**
  * sj_task_status() - how many sealjit filters a thread has
  * @pid: a thread id in the caller's pid namespace, 0 for the caller

@@ -56,6 +56,8 @@ static const char usage_text[] =
 	"  attach --pid PID (FILTER | --policy POLICY | --oci PROFILE)\n"
 	"                                 an administrator confines a running process:\n"
 	"                                 the filter is added to each of its threads\n"
+	"  attach --cgroup DIR (FILTER | --policy POLICY | --oci PROFILE)\n"
+	"                                 ... or a cgroup v2 and whatever joins it later\n"
 	"  compile POLICY -o FILTER       compile a policy (Documentation/policy.rst);\n"
 	"                                 writes nothing unless an independent check\n"
 	"                                 confirms the filter takes the policy's action\n"
@@ -549,12 +551,16 @@ static int load_seccomp(const struct sock_filter *prog, u32 len)
 
 #define NEEDS_ADMIN \
 	"needs CAP_SYS_ADMIN over the process and ptrace rights over its threads"
+#define NEEDS_ROOT \
+	"needs CAP_SYS_ADMIN and CAP_SYS_PTRACE in the initial user namespace"
 
 /*
- * LOAD through the module: on the calling thread, or with @pid on every
- * thread of that process (SEALJIT_LOAD_PID).
+ * LOAD through the module: on the calling thread; with @pid on every
+ * thread of that process (SEALJIT_LOAD_PID); with a @cgroup (an open
+ * directory, else -1) on everything in that cgroup (SEALJIT_LOAD_CGROUP).
  */
-static int load_kernel(const struct sock_filter *prog, u32 len, int32_t pid)
+static int load_kernel(const struct sock_filter *prog, u32 len, int32_t pid,
+		       int cgroup)
 {
 	struct sock_fprog fprog = { .len = (unsigned short)len,
 				    .filter = (struct sock_filter *)prog };
@@ -566,8 +572,12 @@ static int load_kernel(const struct sock_filter *prog, u32 len, int32_t pid)
 	char text[4096];
 	int fd, ret, err;
 
+	if (cgroup >= 0) {
+		args.flags = SEALJIT_LOAD_CGROUP;
+		args.cgroup_fd = cgroup;
+	}
 	/* As for seccomp(2): unprivileged filters need no_new_privs. */
-	if (!pid && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+	if (!pid && cgroup < 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		fprintf(stderr, "sealjit: PR_SET_NO_NEW_PRIVS: %s\n",
 			strerror(errno));
 		return EXIT_SYSTEM;
@@ -599,7 +609,12 @@ static int load_kernel(const struct sock_filter *prog, u32 len, int32_t pid)
 	case EACCES:
 	case EPERM:
 		fprintf(stderr, "sealjit: LOAD: %s: %s\n", strerror(err),
-			pid ? NEEDS_ADMIN : "needs no_new_privs or CAP_SYS_ADMIN");
+			cgroup >= 0 ? NEEDS_ROOT : pid ? NEEDS_ADMIN :
+			"needs no_new_privs or CAP_SYS_ADMIN");
+		return EXIT_REJECTED;
+	case EBADF:
+		fprintf(stderr, "sealjit: LOAD: %s: not a directory of the cgroup v2 hierarchy\n",
+			strerror(err));
 		return EXIT_REJECTED;
 	case ESRCH:
 		fprintf(stderr, "sealjit: LOAD: no process %d\n", pid);
@@ -620,8 +635,9 @@ static int load_kernel(const struct sock_filter *prog, u32 len, int32_t pid)
 			strerror(err));
 		return EXIT_SYSTEM;
 	case ENOSPC:
-		fprintf(stderr, "sealjit: LOAD: %s: images at the module's image_limit\n",
-			strerror(err));
+		fprintf(stderr, "sealjit: LOAD: %s: %s\n", strerror(err),
+			cgroup >= 0 ? "64 cgroups have filters already" :
+			"images at the module's image_limit");
 		return EXIT_SYSTEM;
 	case ENOMEM:
 		fprintf(stderr, "sealjit: LOAD: %s (or this thread's filters are at their limit)\n",
@@ -788,7 +804,7 @@ static int cmd_run(int argc, char **argv)
 		ret = load_filter(path, &prog, &len);
 	if (ret)
 		return ret;
-	ret = seccomp ? load_seccomp(prog, len) : load_kernel(prog, len, 0);
+	ret = seccomp ? load_seccomp(prog, len) : load_kernel(prog, len, 0, -1);
 	free(prog);
 	if (ret)
 		return ret;
@@ -876,11 +892,12 @@ static int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
-/* attach --pid PID (FILTER | --policy POLICY | --oci PROFILE) */
+/* attach (--pid PID | --cgroup DIR) (FILTER | --policy POLICY | --oci PROFILE) */
 static int cmd_attach(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'P' },
+		{ "cgroup", required_argument, NULL, 'g' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "oci", required_argument, NULL, 'j' },
 		{ "cap", required_argument, NULL, 'c' },
@@ -889,12 +906,12 @@ static int cmd_attach(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage[] =
-		"attach: expected --pid PID and FILTER, --policy POLICY or --oci PROFILE%s";
-	const char *path = NULL, *oci = NULL, *policy = NULL;
+		"attach: expected --pid PID or --cgroup DIR, and FILTER, --policy or --oci%s";
+	const char *path = NULL, *oci = NULL, *policy = NULL, *cgroup = NULL;
 	struct sj_oci_opts o = { .optimize = 1 };
 	struct sock_filter *prog;
 	long pid = 0;
-	int c, ret = 0;
+	int c, ret = 0, fd = -1;
 	char *end;
 	u32 len;
 
@@ -904,6 +921,8 @@ static int cmd_attach(int argc, char **argv)
 			if (*end || pid <= 0 || pid > INT32_MAX)
 				return usage_error("attach: bad --pid '%s'",
 						   optarg);
+		} else if (c == 'g') {
+			cgroup = optarg;
 		} else if (c == 'p') {
 			policy = optarg;
 		} else if (c == 'j') {
@@ -920,19 +939,32 @@ static int cmd_attach(int argc, char **argv)
 	}
 	if (optind + 1 == argc)
 		path = argv[optind++];
-	if (!pid || !!oci + !!policy + !!path != 1 || optind != argc)
+	if (!pid == !cgroup || !!oci + !!policy + !!path != 1 || optind != argc)
 		return usage_error(usage, "");
+	if (cgroup) {
+		fd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "sealjit: %s: %s\n", cgroup,
+				strerror(errno));
+			return EXIT_REJECTED;
+		}
+	}
 	if (oci)
 		ret = compile_oci(oci, &o, &prog, &len);
 	else if (policy)
 		ret = compile_policy(policy, &prog, &len);
 	else
 		ret = load_filter(path, &prog, &len);
-	if (ret)
-		return ret;
-	ret = load_kernel(prog, len, (int32_t)pid);
-	free(prog);
-	if (!ret)
+	if (!ret) {
+		ret = load_kernel(prog, len, (int32_t)pid, fd);
+		free(prog);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!ret && cgroup)
+		printf("attached to cgroup %s: each task in it is filtered from its next syscall\n",
+		       cgroup);
+	else if (!ret)
 		printf("attached to every thread of process %ld\n", pid);
 	return ret;
 }

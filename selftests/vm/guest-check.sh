@@ -40,7 +40,7 @@ t "the refusal names the missing symbol in one log line" \
 t "and leaves no module behind" not_loaded
 t "insmod succeeds" insmod $M
 t "/dev/sealjit is a character device" test -c /dev/sealjit
-t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.3"'
+t "the tool reads the module's version" sh -c 'sealjit version | grep -q "module: .*, ABI 1.4"'
 
 # The kselftest harnesses print their own TAP; their results count like ours.
 mark dev_test
@@ -51,6 +51,8 @@ mark tsync_test
 /bin/tsync_test || failed=1
 mark attach_test
 /bin/attach_test || failed=1
+mark cgroup_test
+/bin/cgroup_test || failed=1
 
 stat_is() { grep -q "^$1 $2\$" /sys/kernel/debug/sealjit/stats; }
 stat() { sed -n "s/^$1 //p" /sys/kernel/debug/sealjit/stats; }
@@ -185,6 +187,45 @@ t "sealjit attach --pid: a running loop is filtered from then on" \
 	attach_confines_a_running_loop
 t "sealjit attach --pid of no process exits 1" \
 	sh -c 'sealjit attach --pid 4000000 /tmp/mkdir-eperm.bpf; [ $? -eq 1 ]'
+# An administrator confines a cgroup: a loop in it now, a shell started
+# in it later; the caller, outside, is untouched; rmdir ends it all.
+attach_confines_a_cgroup() {
+	cg=/sys/fs/cgroup/sj-shell
+	[ -e /sys/fs/cgroup/cgroup.procs ] ||
+		mount -t cgroup2 none /sys/fs/cgroup || return 1
+	mkdir -p $cg || return 1
+	rm -f /tmp/loop.out
+	sh -c 'echo $$ >'$cg'/cgroup.procs
+	       i=0
+	       while [ $i -lt 600 ]; do
+		       if ! mkdir /tmp/cg.d 2>/dev/null; then
+			       echo denied >/tmp/loop.out
+			       exit 0
+		       fi
+		       rmdir /tmp/cg.d
+		       sleep 0.05
+		       i=$((i + 1))
+	       done
+	       exit 1' &
+	loop=$!
+	sleep 0.3
+	sealjit attach --cgroup $cg /tmp/mkdir-eperm.bpf || return 1
+	wait $loop && grep -q denied /tmp/loop.out || return 1
+	sh -c 'echo $$ >'$cg'/cgroup.procs; mkdir /tmp/cg.late' &&
+		return 1
+	absent /tmp/cg.late && mkdir /tmp/cg.outside && rmdir /tmp/cg.outside &&
+		stat_is cgroups 1 && rmdir $cg || return 1
+	i=0
+	while ! stat_is cgroups 0 && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	stat_is cgroups 0
+}
+t "sealjit attach --cgroup: members now and later are filtered" \
+	attach_confines_a_cgroup
+t "sealjit attach --cgroup of a directory outside cgroupfs exits 1" \
+	sh -c 'sealjit attach --cgroup /tmp /tmp/mkdir-eperm.bpf; [ $? -eq 1 ]'
 t "after the confined programs, live objects return to zero" settles
 
 # Policies (Documentation/policy.rst) confine real programs, through the

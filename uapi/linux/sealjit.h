@@ -25,7 +25,7 @@
 
 #define SEALJIT_DEVICE		"/dev/sealjit"
 #define SEALJIT_ABI_MAJOR	1
-#define SEALJIT_ABI_MINOR	3
+#define SEALJIT_ABI_MINOR	4
 
 /* Limits, identical to seccomp's. */
 #define SEALJIT_MAXINSNS	4096	/* BPF_MAXINSNS */
@@ -62,6 +62,7 @@ struct sealjit_version {
 #define SEALJIT_FEAT_TSYNC	_BITUL(4)	/* SEALJIT_LOAD_TSYNC */
 #define SEALJIT_FEAT_STATS	_BITUL(5)	/* SEALJIT_IOC_STATS */
 #define SEALJIT_FEAT_ATTACH_PID	_BITUL(6)	/* SEALJIT_LOAD_PID */
+#define SEALJIT_FEAT_ATTACH_CGROUP _BITUL(7)	/* SEALJIT_LOAD_CGROUP */
 
 /* Log levels for sealjit_filter_args.log_level. */
 #define SEALJIT_LOG_NONE	0
@@ -143,7 +144,8 @@ enum sealjit_reason {
  * @reserved: must be 0
  * @pid: in, LOAD with %SEALJIT_LOAD_PID: the process to attach to, by a
  *	thread id in the caller's pid namespace; else 0 (ABI 1.3)
- * @reserved2: must be 0
+ * @cgroup_fd: in, LOAD with %SEALJIT_LOAD_CGROUP: an open cgroup v2
+ *	directory; else 0 (ABI 1.4; before, a reserved member that had to be 0)
  *
  * The log is always NUL-terminated; truncation is not an error.
  */
@@ -164,7 +166,7 @@ struct sealjit_filter_args {
 	__u32 log_true_size;
 	__u64 reserved;
 	__s32 pid;
-	__u32 reserved2;
+	__s32 cgroup_fd;
 };
 
 #define SEALJIT_FILTER_ARGS_SIZE_VER0	72
@@ -188,6 +190,17 @@ struct sealjit_filter_args {
  * Processes it forked before the attach keep their chains.
  */
 #define SEALJIT_LOAD_PID	_BITUL(1)
+/*
+ * CGROUP: an administrator confines a cgroup v2 and everything in it, now
+ * and later: every task in it or in a cgroup below it, whether there
+ * already or arriving later (by fork, by migration, by clone3's
+ * CLONE_INTO_CGROUP), gets the filter added to its chain before its next
+ * syscall runs, and no_new_privs.  A task keeps the filter if it leaves.
+ * The registration lasts until the cgroup is removed.  The caller needs
+ * CAP_SYS_ADMIN and CAP_SYS_PTRACE in the initial user namespace, since
+ * whoever joins later is confined without being asked.
+ */
+#define SEALJIT_LOAD_CGROUP	_BITUL(2)
 
 /* sealjit_status.mode: the numbers of prctl(PR_GET_SECCOMP). */
 #define SEALJIT_MODE_NONE	0	/* no sealjit filter */
