@@ -324,36 +324,17 @@ static noinline void notrace filtered_syscall(struct sj_task *rec,
 }
 
 /*
- * Every syscall of every task while the probes are registered: one
- * lookup for an unfiltered task (and, while a cgroup has a filter
- * registered, a walk of the registrations); for a filtered one, one table entry
- * (decide.h) answers most syscalls from their number and architecture
- * alone, and one per-CPU counter counts it.  No lock, no atomic
- * operation, no indirect call.
+ * A filtered task's syscall: one table entry (decide.h) answers most
+ * syscalls from their number and architecture alone, and one per-CPU
+ * counter counts it.  No lock, no atomic operation, no indirect call.
  */
-static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
+static __always_inline void enforce(struct sj_task *rec, struct pt_regs *regs)
 {
-	struct sj_task *rec;
-	const struct sj_filter *f;
+	const struct sj_filter *f = sj_task_filter(rec);
 	const struct sj_table *t;
 	u32 row, index;
 	u8 e;
 
-	/* sj_task_find(), with one test fewer on each way out. */
-	hash_for_each_possible_rcu(sj_tasks, rec, node, (unsigned long)current)
-		if (rec->task == current)
-			goto filtered;
-	/* No chain: unless it is to join a registered cgroup (cgroup.c). */
-	if (static_branch_unlikely(&sj_cgroup_on) && sj_cgroup_missing(NULL))
-		sj_cgroup_defer(regs);
-	return;
-
-filtered:
-	if (static_branch_unlikely(&sj_cgroup_on) && sj_cgroup_missing(rec)) {
-		sj_cgroup_defer(regs);
-		return;
-	}
-	f = sj_task_filter(rec);
 	if (unlikely(sj_task_is_dead(rec)) ||
 	    !sj_table_row(syscall_get_arch(current),
 			  (u32)syscall_get_nr(current, regs), &row, &index)) {
@@ -367,6 +348,43 @@ filtered:
 		return;
 	}
 	filtered_syscall(rec, regs, f, row * SJ_TABLE_NR + index, e);
+}
+
+/*
+ * While a cgroup has a filter registered (cgroup.c): a task in it whose
+ * chain lacks the filter joins first, and its syscall waits for that.
+ */
+static noinline void notrace enforce_cgroups(struct pt_regs *regs)
+{
+	struct sj_task *rec = sj_task_find(current);
+
+	if (sj_cgroup_missing(rec))
+		sj_cgroup_defer(regs);
+	else if (rec)
+		enforce(rec, regs);
+}
+
+/*
+ * Every syscall of every task while the probes are registered: one
+ * inlined lookup for an unfiltered task.  Every call here is a tail
+ * call, so that no path saves a register, and the cgroup case is one
+ * patched-out jump while no cgroup has a filter.
+ */
+static void notrace sj_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	struct sj_task *rec;
+
+	if (static_branch_unlikely(&sj_cgroup_on)) {
+		enforce_cgroups(regs);
+		return;
+	}
+	/* sj_task_find(), testing once on each way out. */
+	hash_for_each_possible_rcu(sj_tasks, rec, node, (unsigned long)current) {
+		if (rec->task == current) {
+			enforce(rec, regs);
+			return;
+		}
+	}
 }
 
 struct sj_probe {
