@@ -114,15 +114,32 @@ static __always_inline struct seccomp_data *fill_data(struct pt_regs *regs,
 }
 
 /*
- * Filter @f's code for a syscall: its residual program for entry (@row,
- * @index) if it has one, else the whole filter (function 0 of its image).
+ * Which function of @f's image runs for entry (@row, @index): its residual
+ * program if it has one, else the whole filter (function 0).
  */
-static u32 run_code(const struct sj_filter *f, const struct seccomp_data *sd,
-		    bool in_table, u32 row, u32 index)
+static __always_inline u32 code_index(const struct sj_filter *f,
+				      bool in_table, u32 row, u32 index)
 {
 	u8 e = in_table && f->spec ? f->spec->index[row][index] : SJ_SPEC_NONE;
 
-	return sj_image_run_entry(f->image, e == SJ_SPEC_NONE ? 0 : e, sd);
+	return e == SJ_SPEC_NONE ? 0 : e;
+}
+
+/*
+ * The dispatcher out of line, for the paths that run several filters:
+ * inlined in their loops it only made them save more registers.
+ */
+static noinline u32 run_entry(const struct sj_image *img, u32 k,
+			      const struct seccomp_data *sd)
+{
+	return sj_image_run_entry(img, k, sd);
+}
+
+/* Filter @f's code for a syscall (see code_index()). */
+static u32 run_code(const struct sj_filter *f, const struct seccomp_data *sd,
+		    bool in_table, u32 row, u32 index)
+{
+	return run_entry(f->image, code_index(f, in_table, row, index), sd);
 }
 
 /* One filter's result: its own constant for this syscall, else its code. */
@@ -235,7 +252,7 @@ static noinline void trace_decision(const struct sj_filter *f,
 	u32 best = U32_MAX, cur;
 
 	for (; f; f = f->prev) {
-		cur = sj_image_run_entry(f->image, 0, sd);
+		cur = run_entry(f->image, 0, sd);
 		if (best == U32_MAX ||
 		    SJ_ACTION_ONLY(cur) < SJ_ACTION_ONLY(best)) {
 			best = cur;
@@ -269,7 +286,8 @@ static u32 act_index(u32 ret)
 }
 
 /* The slow path's answer @ret, from the table (@cached) or from code. */
-static void count(const struct sj_filter *f, bool cached, u32 ret)
+static __always_inline void count(const struct sj_filter *f, bool cached,
+				  u32 ret)
 {
 	if (likely(ret == SECCOMP_RET_ALLOW)) {
 		if (cached)
@@ -289,10 +307,10 @@ static void count(const struct sj_filter *f, bool cached, u32 ret)
 #define SJ_NO_ENTRY	U32_MAX
 
 /*
- * Everything but "allowed by the table": a task killed already, a
- * syscall whose result depends on its arguments (run the filters), and
- * every action other than ALLOW.  Out of line, so that the common path
- * stays a few instructions.  @f is the task's chain as the caller read
+ * What enforce() does not answer itself: a task killed already, a
+ * syscall outside the tables, and a chain of several filters whose table
+ * leaves the syscall to the arguments (run the filters).  Out of line, so
+ * that the common path stays a few instructions.  @f is the task's chain as the caller read
  * it, @entry the syscall's table entry as row * SJ_TABLE_NR + index, or
  * SJ_NO_ENTRY, and @e what the chain's table holds there.
  */
@@ -323,10 +341,65 @@ static noinline void notrace filtered_syscall(struct sj_task *rec,
 	apply(rec, regs, nr, arch, ret);
 }
 
+/* verdict() while events/sealjit/action is on. */
+static noinline void notrace traced_apply(struct sj_task *rec,
+					  struct pt_regs *regs,
+					  const struct sj_filter *f, u32 ret)
+{
+	int nr = syscall_get_nr(current, regs);
+	u32 arch = syscall_get_arch(current);
+
+	trace_decision(f, regs, nr, arch, ret);
+	apply(rec, regs, nr, arch, ret);
+}
+
+/*
+ * An answer other than ALLOW, from the chain's table (@cached) or from a
+ * lone filter's code: out of the way of the paths that allow, and with
+ * only tail calls, so that it saves no register.
+ */
+static noinline void notrace verdict(struct sj_task *rec,
+				     struct pt_regs *regs,
+				     const struct sj_filter *f, u32 ret,
+				     bool cached)
+{
+	count(f, cached, ret);
+	if (trace_action_enabled())
+		traced_apply(rec, regs, f, ret);
+	else
+		apply(rec, regs, syscall_get_nr(current, regs),
+		      syscall_get_arch(current), ret);
+}
+
+/*
+ * A lone filter's code, for a syscall its table leaves to the arguments:
+ * the commonest case that runs code, on a path that keeps only @f and
+ * @regs across the call into native code, so that it saves two
+ * registers where filtered_syscall() saves six.  The task is not dead
+ * (its caller checked).
+ */
+static noinline void notrace run_lone(struct pt_regs *regs,
+				      const struct sj_filter *f, u32 row,
+				      u32 index)
+{
+	const struct seccomp_data *sd;
+	u32 ret;
+
+	sd = fill_data(regs, syscall_get_nr(current, regs),
+		       syscall_get_arch(current));
+	ret = sj_image_run_entry(f->image, code_index(f, true, row, index), sd);
+	if (likely(ret == SECCOMP_RET_ALLOW)) {
+		this_cpu_inc(f->cnt->runs_allow);
+		return;
+	}
+	verdict(sj_task_find(current), regs, f, ret, false);
+}
+
 /*
  * A filtered task's syscall: one table entry (decide.h) answers most
  * syscalls from their number and architecture alone, and one per-CPU
  * counter counts it.  No lock, no atomic operation, no indirect call.
+ * A lone filter's code runs on a path of its own (run_lone()).
  */
 static __always_inline void enforce(struct sj_task *rec, struct pt_regs *regs)
 {
@@ -345,6 +418,14 @@ static __always_inline void enforce(struct sj_task *rec, struct pt_regs *regs)
 	e = t->entry[row][index];
 	if (likely(e < t->nactions && t->action[e] == SECCOMP_RET_ALLOW)) {
 		this_cpu_inc(f->cnt->cached_allow);
+		return;
+	}
+	if (e < t->nactions) {
+		verdict(rec, regs, f, t->action[e], true);
+		return;
+	}
+	if (!f->prev) {
+		run_lone(regs, f, row, index);
 		return;
 	}
 	filtered_syscall(rec, regs, f, row * SJ_TABLE_NR + index, e);

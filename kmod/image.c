@@ -16,7 +16,8 @@
  *   (the JIT emits into a separate scratch buffer, for img->entry, and the
  *   validator checks it there)
  *   sj_image_seal()    text_poke_copy, compare, SHA-256, check permissions
- *   sj_image_run_entry() the only way in (checks a per-boot cookie)
+ *   sj_image_run_entry() the only way in (checks a per-boot cookie;
+ *                      sealjit.h, inlined where the hook calls it)
  *   sj_image_destroy() int3 again, room freed      after RCU (caller)
  *
  * module_alloc() puts packs within 2 GiB of kernel text, where the
@@ -107,7 +108,8 @@ static bool charge(unsigned long bytes)
 	return false;
 }
 
-static unsigned long sj_entry_secret __ro_after_init;
+/* sj_image_run_entry()'s, inlined in the hook. */
+unsigned long sj_entry_secret __ro_after_init;
 
 /* Every permission change goes through here, to be counted. */
 static int protect(int (*set)(unsigned long, int), void *addr, u32 pages)
@@ -447,35 +449,12 @@ not_sealed:
 	return -EIO;
 }
 
-/**
- * sj_image_run_entry() - the dispatcher: the only way into native code
- * @img: a sealed image
- * @k: which of its functions: 0 for the image's entry, else a function of
- *	a packed image, below img->nentries
- * @sd: the syscall
- *
- * Calls the function only if the address about to be called, xored with
- * the per-boot secret, is the cookie written when the image was sealed:
- * an image struct corrupted by a stray write (or an attacker who does not
- * know the secret) cannot steer the call anywhere else, whatever else in
- * it is wrong.  A mismatch kills the syscall's task rather than run it.
- * Context: the syscall path: no locks, no allocation.
+/*
+ * sj_image_run_entry() (sealjit.h) found an image struct that does not
+ * match its cookie: count it, say so, and kill rather than run anything.
  */
-u32 sj_image_run_entry(const struct sj_image *img, u32 k,
-		       const struct seccomp_data *sd)
+u32 sj_image_bad_entry(void)
 {
-	unsigned long entry = (unsigned long)img->entry, cookie = img->cookie;
-
-	if (k) {
-		if (unlikely(k >= img->nentries))
-			goto bad;
-		entry += img->sub[k - 1];
-		cookie = img->sub_cookie[k - 1];
-	}
-	if (unlikely(!img->sealed || (entry ^ sj_entry_secret) != cookie))
-		goto bad;
-	return ((sj_image_fn)entry)(sd);
-bad:
 	atomic_inc(&sj_stats.bad_entries);
 	pr_err_ratelimited("refusing to enter a corrupted image\n");
 	return SECCOMP_RET_KILL_PROCESS;

@@ -230,12 +230,45 @@ int sj_image_verify_all(struct seq_file *m);
 int sj_image_tamper(void);
 void sj_image_dump(struct seq_file *m, bool pool);
 int sj_image_set_entries(struct sj_image *img, const u32 *offsets, u32 n);
-u32 sj_image_run_entry(const struct sj_image *img, u32 k,
-		       const struct seccomp_data *sd);
+u32 sj_image_bad_entry(void);
 void sj_jit_opts_for(struct sj_jit_opts *opts, unsigned long base,
 		     unsigned long pool);
 void sj_image_init(void);
 void sj_image_exit(void);
+
+extern unsigned long sj_entry_secret;
+
+/**
+ * sj_image_run_entry() - the dispatcher: the only way into native code
+ * @img: a sealed image
+ * @k: which of its functions: 0 for the image's entry, else a function of
+ *	a packed image, below img->nentries
+ * @sd: the syscall
+ *
+ * Calls the function only if the address about to be called, xored with
+ * the per-boot secret, is the cookie written when the image was sealed:
+ * an image struct corrupted by a stray write (or an attacker who does not
+ * know the secret) cannot steer the call anywhere else, whatever else in
+ * it is wrong.  A mismatch kills the syscall's task rather than run it.
+ * Inline: it is on the path of every syscall that runs filter code.
+ * Context: the syscall path: no locks, no allocation.
+ */
+static __always_inline u32 sj_image_run_entry(const struct sj_image *img,
+					      u32 k,
+					      const struct seccomp_data *sd)
+{
+	unsigned long entry = (unsigned long)img->entry, cookie = img->cookie;
+
+	if (k) {
+		if (unlikely(k >= img->nentries))
+			return sj_image_bad_entry();
+		entry += img->sub[k - 1];
+		cookie = img->sub_cookie[k - 1];
+	}
+	if (unlikely(!img->sealed || (entry ^ sj_entry_secret) != cookie))
+		return sj_image_bad_entry();
+	return ((sj_image_fn)entry)(sd);
+}
 
 #define SJ_TASK_HASH_BITS 10
 
