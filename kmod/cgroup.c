@@ -200,7 +200,9 @@ static int join(void)
 	bool member;
 	int err = 0;
 
-	mutex_lock(&sj_cgroups_lock);
+	/* A member killed while another builds its filter need not wait. */
+	if (mutex_lock_killable(&sj_cgroups_lock))
+		return -EINTR;
 	list_for_each_entry(r, &sj_cgroups, node) {
 		rcu_read_lock();
 		member = cgroup_is_descendant(task_dfl_cgroup(current),
@@ -330,6 +332,7 @@ void sj_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path)
  * Context: process context (LOAD).
  * Return: 0; -EPERM without CAP_SYS_ADMIN and CAP_SYS_PTRACE in the
  * initial user namespace; -EBADF if @fd is no cgroup v2 directory;
+ * -EINVAL for the root cgroup;
  * -ENOSPC with %SJ_MAX_CGROUPS registrations already; -ENOMEM; as
  * sj_hook_get() fails.
  */
@@ -347,6 +350,14 @@ int sj_cgroup_register(int fd, struct sj_prepared *prep)
 	if (IS_ERR(cgrp)) {
 		err = PTR_ERR(cgrp);
 		goto fail;
+	}
+	/*
+	 * The root holds init, the caller and every system daemon, and is
+	 * never removed: a filter for the whole machine is not a cgroup's.
+	 */
+	if (!cgroup_parent(cgrp)) {
+		err = -EINVAL;
+		goto fail_cgroup;
 	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r) {

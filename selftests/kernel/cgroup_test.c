@@ -454,6 +454,8 @@ TEST(bad_requests_are_refused)
 	/* Not a cgroup v2 directory; no descriptor at all. */
 	EXPECT_EQ(-EBADF, cg_attach("/", SYS_getppid, 1));
 	EXPECT_EQ(-EBADF, cg_attach(NULL, SYS_getppid, 1));
+	/* The root: every process on the machine, and never removed. */
+	EXPECT_EQ(-EINVAL, cg_attach(CG, SYS_getppid, 1));
 	/* With TSYNC, with PID, or a descriptor without CGROUP. */
 	EXPECT_EQ(-EINVAL, cg_attach_flags(dir, SYS_getppid, 1,
 					   SEALJIT_LOAD_CGROUP |

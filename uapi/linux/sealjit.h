@@ -196,7 +196,8 @@ struct sealjit_filter_args {
  * already or arriving later (by fork, by migration, by clone3's
  * CLONE_INTO_CGROUP), gets the filter added to its chain before its next
  * syscall runs, and no_new_privs.  A task keeps the filter if it leaves.
- * The registration lasts until the cgroup is removed.  The caller needs
+ * The registration lasts until the cgroup is removed; the root cgroup is
+ * refused (EINVAL).  The caller needs
  * CAP_SYS_ADMIN and CAP_SYS_PTRACE in the initial user namespace, since
  * whoever joins later is confined without being asked.
  */
