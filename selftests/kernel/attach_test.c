@@ -176,7 +176,7 @@ TEST(children_forked_after_the_attach_inherit_it)
 	EXPECT_EQ(0, exit_code(pid));
 }
 
-static int two_filters_body(void)
+static int two_filters_result(void)
 {
 	long i;
 
@@ -191,12 +191,28 @@ static int two_filters_body(void)
 	return 3;
 }
 
+/* Lives on until SIGUSR1 (blocked by the test), so STATUS can see it. */
+static int two_filters_body(void)
+{
+	int r = two_filters_result(), sig;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	return sigwait(&set, &sig) ? 4 : r;
+}
+
 TEST(attaching_again_adds_a_filter_and_removes_none)
 {
 	struct sealjit_status st = { .size = sizeof(st) };
-	pid_t pid = spawn(two_filters_body);
+	sigset_t set;
+	pid_t pid;
 	int fd;
 
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	pid = spawn(two_filters_body);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, attach(pid, SYS_getppid, GETPPID_ERRNO));
 	ASSERT_EQ(0, attach(pid, SYS_getpid, GETPID_ERRNO));
@@ -206,6 +222,7 @@ TEST(attaching_again_adds_a_filter_and_removes_none)
 	EXPECT_EQ(0, ioctl(fd, SEALJIT_IOC_STATUS, &st));
 	EXPECT_EQ(2, st.filters);
 	close(fd);
+	kill(pid, SIGUSR1);
 	EXPECT_EQ(0, exit_code(pid));
 }
 
@@ -248,6 +265,57 @@ TEST(bad_requests_are_refused)
 	EXPECT_EQ(-EINVAL, attach(2, SYS_getppid, 1));
 	/* None of it attached anything to the caller. */
 	EXPECT_LT(0, try(SYS_getppid));
+}
+
+/*
+ * Threads come and go in batches while the filter is attached: once any
+ * thread has seen a filtered syscall, every syscall that starts after
+ * that, in an old thread or a new one, must be filtered too.
+ */
+static atomic_int seen_filtered, escaped;
+
+static void *churn_thread(void *arg)
+{
+	int before = atomic_load(&seen_filtered);
+
+	if (try(SYS_getppid) == -GETPPID_ERRNO)
+		atomic_store(&seen_filtered, 1);
+	else if (before)
+		atomic_store(&escaped, 1);
+	return NULL;
+}
+
+/* 0: filtered and nothing escaped; 1: a syscall escaped; 2: never. */
+static int churn_body(void)
+{
+	long round, after = 0;
+	pthread_t t[4];
+	int i;
+
+	for (round = 0; round < 20000 && after < 50; round++) {
+		for (i = 0; i < 4; i++)
+			if (pthread_create(&t[i], NULL, churn_thread, NULL))
+				return 4;
+		churn_thread(NULL);
+		for (i = 0; i < 4; i++)
+			pthread_join(t[i], NULL);
+		if (atomic_load(&seen_filtered))
+			after++;
+	}
+	if (atomic_load(&escaped))
+		return 1;
+	return after ? 0 : 2;
+}
+
+TEST(threads_coming_and_going_meanwhile_all_end_filtered)
+{
+	pid_t pid = spawn(churn_body);
+
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, attach(pid, SYS_getppid, GETPPID_ERRNO));
+	EXPECT_EQ(0, exit_code(pid)) {
+		TH_LOG("1: a syscall escaped; 2: never filtered");
+	}
 }
 
 /*

@@ -533,6 +533,61 @@ TEST(a_member_that_cannot_join_runs_no_syscall_at_all)
 }
 
 /*
+ * Threads come and go in batches while the filter is attached: once any
+ * thread has seen a filtered syscall, every syscall that starts after
+ * that, in an old thread or a new one, must be filtered too.
+ */
+static atomic_int seen_filtered, escaped;
+
+static void *churn_thread(void *arg)
+{
+	int before = atomic_load(&seen_filtered);
+
+	if (try(SYS_getppid) == -GETPPID_ERRNO)
+		atomic_store(&seen_filtered, 1);
+	else if (before)
+		atomic_store(&escaped, 1);
+	return NULL;
+}
+
+/* 0: filtered and nothing escaped; 1: a syscall escaped; 2: never. */
+static int churn_body(void)
+{
+	long round, after = 0;
+	pthread_t t[4];
+	int i;
+
+	for (round = 0; round < 20000 && after < 50; round++) {
+		for (i = 0; i < 4; i++)
+			if (pthread_create(&t[i], NULL, churn_thread, NULL))
+				return 4;
+		churn_thread(NULL);
+		for (i = 0; i < 4; i++)
+			pthread_join(t[i], NULL);
+		if (atomic_load(&seen_filtered))
+			after++;
+	}
+	if (atomic_load(&escaped))
+		return 1;
+	return after ? 0 : 2;
+}
+
+TEST(a_members_threads_coming_and_going_all_end_filtered)
+{
+	pid_t pid;
+
+	ASSERT_EQ(0, cg_make(dir, sizeof(dir), "sj-churn"));
+	pid = spawn(churn_body);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, cg_move(dir, pid));
+	ASSERT_EQ(0, cg_attach(dir, SYS_getppid, GETPPID_ERRNO));
+	EXPECT_EQ(0, exit_code(pid)) {
+		TH_LOG("1: a syscall escaped; 2: never filtered");
+	}
+	EXPECT_EQ(0, cg_remove(dir));
+}
+
+/*
  * Exec race: the member execs itself over and over while the cgroup is
  * registered.  Once an image is filtered, every image after it must be:
  * it ends after EXEC_AFTER filtered images, or fails after EXEC_MAX
