@@ -285,7 +285,7 @@ static void registration_free(struct sj_cgroup *r)
 }
 
 /* Caller holds sj_cgroups_lock. */
-static void unlink(struct sj_cgroup *r)
+static void registration_unlink(struct sj_cgroup *r)
 {
 	list_del_rcu(&r->node);
 	sj_ncgroups--;
@@ -297,7 +297,7 @@ static void free_work(struct work_struct *work)
 	struct sj_cgroup *r = container_of(work, struct sj_cgroup, free_work);
 
 	mutex_lock(&sj_cgroups_lock);
-	unlink(r);
+	registration_unlink(r);
 	mutex_unlock(&sj_cgroups_lock);
 	/* No syscall still walking the list looks at its cgroup now. */
 	synchronize_rcu();
@@ -410,7 +410,7 @@ void sj_cgroup_exit(void)
 	list_for_each_entry_safe(r, tmp, &sj_cgroups, node) {
 		if (xchg(&r->dead, true))
 			continue;	/* its free work is queued */
-		unlink(r);
+		registration_unlink(r);
 		synchronize_rcu();
 		registration_free(r);
 	}
