@@ -137,7 +137,7 @@ $(B)/seccomp_bpf: $(LSRC)/.stamp
 	$(CC) -static -Wall -Wl,-no-as-needed -o $@ \
 		$(LSRC)/tools/testing/selftests/seccomp/seccomp_bpf.c -lpthread -lcap
 
-$(B)/enforce_test $(B)/debug_test $(B)/smp_test $(B)/regs_test $(B)/tsync_test $(B)/attach_test $(B)/cgroup_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h $(LSRC)/.stamp
+$(B)/enforce_test $(B)/debug_test $(B)/smp_test $(B)/regs_test $(B)/tsync_test $(B)/attach_test $(B)/cgroup_test: $(B)/%: selftests/kernel/%.c selftests/kernel/sj_test.h selftests/kernel/attach_common.h $(LSRC)/.stamp
 	$(CC) $(KTEST_CFLAGS) -pthread -o $@ $<
 
 $(B)/lifecycle_fuzz: selftests/kernel/lifecycle_fuzz.c $(wildcard uapi/linux/*.h)

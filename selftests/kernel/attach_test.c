@@ -14,11 +14,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "sj_test.h"
-
-#define GETPPID_ERRNO	77
-#define GETPID_ERRNO	55
-#define SPINS		2000000	/* bounded: a target that is never filtered fails */
+#include "attach_common.h"
 
 static int attach_flags(pid_t pid, int nr, int err, unsigned int flags)
 {
@@ -47,58 +43,6 @@ static int attach(pid_t pid, int nr, int err)
 	return attach_flags(pid, nr, err, SEALJIT_LOAD_PID);
 }
 
-static long try(long nr)
-{
-	long r = syscall(nr);
-
-	return r < 0 ? -errno : r;
-}
-
-/* Spins until getppid is denied: 0, with no_new_privs set; else 1 or 2. */
-static int wait_filtered(void)
-{
-	long i;
-
-	for (i = 0; i < SPINS; i++) {
-		if (try(SYS_getppid) == -GETPPID_ERRNO)
-			return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? 0 : 2;
-		sched_yield();
-	}
-	return 1;
-}
-
-/* A child that has told us it runs (a byte on @fd) and then spins. */
-static pid_t spawn(int (*body)(void))
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		if (write(p[1], "x", 1) != 1)
-			_exit(3);
-		_exit(body());
-	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &c, 1) != 1)
-		pid = -1;
-	close(p[0]);
-	return pid;
-}
-
-static int exit_code(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 TEST(the_module_reports_attach_among_its_features)
 {
 	struct sealjit_version v = { .size = sizeof(v) };
@@ -121,15 +65,6 @@ TEST(a_running_process_becomes_filtered_without_restarting)
 	}
 	/* The caller itself is untouched. */
 	EXPECT_LT(0, try(SYS_getppid));
-}
-
-static atomic_int threads_done;
-
-static void *thread_body(void *arg)
-{
-	if (!wait_filtered())
-		atomic_fetch_add(&threads_done, 1);
-	return NULL;
 }
 
 static int threads_body(void)
@@ -267,46 +202,6 @@ TEST(bad_requests_are_refused)
 	EXPECT_LT(0, try(SYS_getppid));
 }
 
-/*
- * Threads come and go in batches while the filter is attached: once any
- * thread has seen a filtered syscall, every syscall that starts after
- * that, in an old thread or a new one, must be filtered too.
- */
-static atomic_int seen_filtered, escaped;
-
-static void *churn_thread(void *arg)
-{
-	int before = atomic_load(&seen_filtered);
-
-	if (try(SYS_getppid) == -GETPPID_ERRNO)
-		atomic_store(&seen_filtered, 1);
-	else if (before)
-		atomic_store(&escaped, 1);
-	return NULL;
-}
-
-/* 0: filtered and nothing escaped; 1: a syscall escaped; 2: never. */
-static int churn_body(void)
-{
-	long round, after = 0;
-	pthread_t t[4];
-	int i;
-
-	for (round = 0; round < 20000 && after < 50; round++) {
-		for (i = 0; i < 4; i++)
-			if (pthread_create(&t[i], NULL, churn_thread, NULL))
-				return 4;
-		churn_thread(NULL);
-		for (i = 0; i < 4; i++)
-			pthread_join(t[i], NULL);
-		if (atomic_load(&seen_filtered))
-			after++;
-	}
-	if (atomic_load(&escaped))
-		return 1;
-	return after ? 0 : 2;
-}
-
 TEST(threads_coming_and_going_meanwhile_all_end_filtered)
 {
 	pid_t pid = spawn(churn_body);
@@ -316,40 +211,6 @@ TEST(threads_coming_and_going_meanwhile_all_end_filtered)
 	EXPECT_EQ(0, exit_code(pid)) {
 		TH_LOG("1: a syscall escaped; 2: never filtered");
 	}
-}
-
-/*
- * Exec race: the target execs itself over and over while it is attached
- * to.  Once an image is filtered, every image after it must be too (the
- * filter and no_new_privs survive execve): it ends after 20 filtered
- * images, or fails after EXEC_MAX unfiltered ones.
- */
-#define EXEC_MAX	5000
-#define EXEC_AFTER	20
-
-static char self_exe[4096];
-
-static int exec_round(int round, int seen)
-{
-	char r[16], s[16];
-
-	if (try(SYS_getppid) == -GETPPID_ERRNO)
-		seen++;
-	else if (seen)
-		return 1;	/* escaped */
-	if (seen == EXEC_AFTER)
-		return 0;
-	if (round == EXEC_MAX)
-		return 2;
-	snprintf(r, sizeof(r), "%d", round + 1);
-	snprintf(s, sizeof(s), "%d", seen);
-	execl(self_exe, self_exe, "--exec-round", r, s, (char *)NULL);
-	return 3;
-}
-
-static int exec_loop_body(void)
-{
-	return exec_round(0, 0);
 }
 
 TEST(a_process_execing_meanwhile_ends_filtered_and_never_escapes)
@@ -367,10 +228,7 @@ TEST(a_process_execing_meanwhile_ends_filtered_and_never_escapes)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && !strcmp(argv[1], "--exec-round")) {
-		if (readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1) < 0)
-			return 4;
-		return exec_round(atoi(argv[2]), atoi(argv[3]));
-	}
-	return test_harness_run(argc, argv);
+	int ret = exec_round_main(argc, argv);
+
+	return ret >= 0 ? ret : test_harness_run(argc, argv);
 }
