@@ -118,6 +118,26 @@ $(B)/openssh/preauth.bpf: $(SSHD_DEB) $(B)/sshd_filter
 	dpkg-deb -x $(SSHD_DEB) $(B)/openssh/pkg
 	$(B)/sshd_filter $(B)/openssh/pkg/usr/sbin/sshd $@
 
+# The VM runs Debian's sshd and ssh themselves (selftests/vm/guest-check.sh):
+# the packages extracted, the libraries they load, the shim that puts
+# sshd's pre-authentication child under examples/openssh-sandbox.policy
+# through the module, and that policy compiled.
+OSSH := $(B)/openssh-vm
+OSSH_DEBS = $(foreach p,openssh-server openssh-client libwrap0,$(lastword $(sort $(wildcard /var/cache/apt/archives/$(p)_*_amd64.deb))))
+$(OSSH)/files: $(OSSH_DEBS) selftests/vm/openssh-files.sh
+	@test $(words $(OSSH_DEBS)) -eq 3 || { echo "no openssh .debs: run make deps" >&2; exit 1; }
+	rm -rf $(OSSH)/root && mkdir -p $(OSSH)/root
+	for d in $(OSSH_DEBS); do dpkg-deb -x $$d $(OSSH)/root || exit 1; done
+	selftests/vm/openssh-files.sh $(OSSH)/root > $@.tmp && mv $@.tmp $@
+$(OSSH)/sjshim.so: selftests/vm/sshd_shim.c $(wildcard uapi/linux/*.h)
+	@mkdir -p $(OSSH)
+	$(CC) $(USER_CFLAGS) -shared -fPIC -o $@ $<
+$(OSSH)/sandbox.bpf: examples/openssh-sandbox.policy $(TOOL)
+	@mkdir -p $(OSSH)
+	$(TOOL) compile $< -o $@ >/dev/null
+.PHONY: openssh-vm
+openssh-vm: $(OSSH)/files $(OSSH)/sjshim.so $(OSSH)/sandbox.bpf
+
 # The policy language, compiler and confirmation, from C, without the tool.
 POLICY_SRC := tools/policy.c tools/policy_compile.c tools/policy_check.c \
 	      tools/syscalls.c $(B)/gen/syscalls.c tools/filter_file.c
@@ -228,8 +248,10 @@ VM_APPEND := indirect_target_selection=force log_buf_len=1M
 CRC7_KO ?= /lib/modules/$(KVER)/kernel/lib/crc7.ko
 VM_TIMEOUT ?= 3000
 VM_MEM ?= 512M
-vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus
+vmtest: module module-debug $(KERNEL_TESTS) $(B)/sealjit.static corpus openssh-vm
 	@selftests/vm/run-vm.sh --kernel $(KIMG) --smp 2 --timeout $(VM_TIMEOUT) --module sealjit.ko \
+		$$(cat $(OSSH)/files) --file $(OSSH)/sjshim.so:/lib/sjshim.so \
+		--file $(OSSH)/sandbox.bpf:/openssh.bpf \
 		--mem $(VM_MEM) --append "$(VM_APPEND)" \
 		--file $(DEBUG_DIR)/sealjit.ko:/lib/modules/debug/sealjit.ko \
 		--file $(CRC7_KO):/lib/modules/crc7.ko \

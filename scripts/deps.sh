@@ -27,26 +27,29 @@ for img in /boot/vmlinuz-*-cloud-amd64; do
 done
 [ -n "$have_pair" ] || missing+=(linux-image-cloud-amd64 linux-headers-cloud-amd64)
 
-# OpenSSH's server, downloaded and never installed (that would start a
-# daemon here): the policy tests read the sandbox filter in its sshd.
-sshd_deb() { ls /var/cache/apt/archives/openssh-server_*_amd64.deb 2>/dev/null; }
+# OpenSSH's server and client, and the libwrap sshd links, downloaded and
+# never installed (that would start a daemon here): the policy tests read
+# the sandbox filter in its sshd, and the VM runs sshd and ssh.
+ssh_debs=(openssh-server openssh-client libwrap0)
 fetch_sshd=
-[ -n "$(sshd_deb)" ] || fetch_sshd=1
+for p in "${ssh_debs[@]}"; do
+	ls /var/cache/apt/archives/"$p"_*_amd64.deb >/dev/null 2>&1 ||
+		fetch_sshd=1
+done
 
 if [ ${#missing[@]} -eq 0 ] && [ -z "$fetch_sshd" ]; then
 	echo "deps: all present"
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing ${missing[*]}${fetch_sshd:+ openssh-server.deb}; run 'make deps' as root" >&2
+	echo "deps: missing ${missing[*]}${fetch_sshd:+ the openssh .debs}; run 'make deps' as root" >&2
 	exit 1
 fi
-echo "deps: installing ${missing[*]}${fetch_sshd:+ (and downloading openssh-server)}"
+echo "deps: installing ${missing[*]}${fetch_sshd:+ (and downloading the openssh .debs)}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 [ ${#missing[@]} -eq 0 ] ||
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 [ -z "$fetch_sshd" ] ||
-	apt-get install -y -qq --download-only --no-install-recommends \
-		openssh-server >/dev/null
+	(cd /var/cache/apt/archives && apt-get download -qq "${ssh_debs[@]}")
 echo "deps: done"

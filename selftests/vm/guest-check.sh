@@ -269,6 +269,65 @@ for how in "" --seccomp; do
 	t "policy net-client ($by): nc cannot listen: bind gets EACCES" \
 		client_cannot_listen "$how"
 done
+# OpenSSH's pre-authentication child under examples/openssh-sandbox.policy,
+# through the module: Debian's sshd and ssh (make openssh-vm), a key login
+# over loopback, whose key exchange and authentication the child does
+# under the policy.  The shim (selftests/vm/sshd_shim.c) attaches the
+# policy's filter where sshd would install its own, then tries a forbidden
+# open (EACCES) and says how both went on a FIFO.
+openssh_under_its_policy() {
+	[ -x /usr/sbin/sshd ] && [ -e /lib/sjshim.so ] || return 1
+	ip link set lo up || return 1
+	mkdir -p /etc/ssh /root/.ssh /run/sshd/dev
+	chmod 755 /run/sshd
+	grep -q '^root:' /etc/passwd 2>/dev/null ||
+		echo 'root:x:0:0:root:/root:/bin/sh' >>/etc/passwd
+	grep -q '^sshd:' /etc/passwd ||
+		echo 'sshd:x:100:65534::/run/sshd:/bin/false' >>/etc/passwd
+	grep -q '^root:' /etc/group 2>/dev/null ||
+		printf 'root:x:0:\nnogroup:x:65534:\n' >>/etc/group
+	# (command: this script has a function called stat)
+	set -- $(command stat -c '%t %T' /dev/sealjit)
+	[ $# -eq 2 ] || return 1
+	mknod -m 666 /run/sshd/dev/sealjit c $((0x$1)) $((0x$2)) || return 1
+	cp /openssh.bpf /run/sshd/openssh.bpf
+	rm -f /run/sshd/shim.fifo
+	mkfifo -m 666 /run/sshd/shim.fifo || return 1
+	cat /run/sshd/shim.fifo >/tmp/shim.out &
+	reader=$!
+	rm -f /etc/ssh/host_key* /root/.ssh/id*
+	ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/host_key &&
+		ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519 || return 1
+	cp /root/.ssh/id_ed25519.pub /root/.ssh/authorized_keys
+	printf '%s\n' 'Port 2222' 'ListenAddress 127.0.0.1' \
+		'HostKey /etc/ssh/host_key' 'PermitRootLogin yes' \
+		'PasswordAuthentication no' 'KbdInteractiveAuthentication no' \
+		'UsePAM no' 'StrictModes no' >/etc/ssh/sshd_config
+	LD_PRELOAD=/lib/sjshim.so /usr/sbin/sshd -D -e \
+		-f /etc/ssh/sshd_config 2>/tmp/sshd.log &
+	sshd=$!
+	i=0
+	until grep -q 'Server listening' /tmp/sshd.log || [ $i -ge 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	out=$(ssh -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o BatchMode=yes \
+		-o ConnectTimeout=60 -p 2222 \
+		root@127.0.0.1 echo hello-through-sshd 2>/tmp/ssh.err)
+	kill $sshd $reader 2>/dev/null
+	wait $sshd $reader 2>/dev/null
+	echo "ssh printed: $out"
+	cat /tmp/shim.out
+	[ "$out" = hello-through-sshd ] &&
+		grep -qx 'sealjit-load 0' /tmp/shim.out &&
+		grep -qx 'open-after-load -13' /tmp/shim.out || {
+		tail -n 20 /tmp/sshd.log /tmp/ssh.err
+		return 1
+	}
+}
+t "policy openssh-sandbox (sealjit): sshd's pre-auth child logs a user in, open gets EACCES" \
+	openssh_under_its_policy
 t "after the policies, live objects return to zero" settles
 
 # The module's tracepoint (events/sealjit/action): every answer but ALLOW,
