@@ -42,7 +42,7 @@ KERNEL_TESTS := $(B)/dev_test $(B)/enforce_test $(B)/debug_test $(B)/conform \
 TOOL := $(B)/sealjit
 TOOL_SRC := tools/sealjit.c tools/filter_file.c tools/asm.c tools/listing.c \
 	    tools/oci.c tools/syscalls.c tools/policy.c tools/policy_compile.c \
-	    tools/policy_check.c $(B)/gen/syscalls.c
+	    tools/policy_check.c tools/bdd.c $(B)/gen/syscalls.c
 TOOL_LIBS := -lseccomp -ljansson
 TOOL_HDR := $(wildcard tools/*.h)
 
@@ -140,6 +140,7 @@ openssh-vm: $(OSSH)/files $(OSSH)/sjshim.so $(OSSH)/sandbox.bpf
 
 # The policy language, compiler and confirmation, from C, without the tool.
 POLICY_SRC := tools/policy.c tools/policy_compile.c tools/policy_check.c \
+	      tools/bdd.c \
 	      tools/syscalls.c $(B)/gen/syscalls.c tools/filter_file.c
 $(B)/test_policy: selftests/unit/test_policy.c $(POLICY_SRC) $(TOOL_HDR) selftests/unit/tap.h $(LIB)
 	$(CC) $(USER_CFLAGS) -Itools -o $@ $< $(POLICY_SRC) $(LIB)

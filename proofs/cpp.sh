@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The preprocessor Frama-C runs (see scripts/prove.sh): cpp keeping the
-# comments, then the ACSL blocks of verifier/, jit/ and validator/ that
+# comments, then the ACSL blocks of verifier/, jit/, validator/ and tools/ that
 # are written in kernel comment style,
 #
 #	/*@
@@ -18,7 +18,7 @@ src=$1
 out=$2
 shift 2
 gcc -E -C "$@" "$src" | awk '
-	/^# [0-9]+ "/ { ours = ($3 ~ /(verifier|jit|validator)\//) }
+	/^# [0-9]+ "/ { ours = ($3 ~ /(verifier|jit|validator|tools)\//) }
 	ours && in_acsl && /^[ \t]*\*([^\/]|$)/ { sub(/\*/, "@") }
 	ours && /\/\*@/ { in_acsl = 1 }
 	in_acsl && /\*\// { in_acsl = 0 }

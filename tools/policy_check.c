@@ -24,341 +24,11 @@
 #include <string.h>
 #include <linux/audit.h>
 
-#include "policy.h"
+#include "bdd.h"
 #include "../verifier/interp.h"
 
-#define NWORDS		(SJ_DATA_SIZE / 4)
-#define NVARS		(NWORDS * 32)
-#define TERM_VAR	NVARS		/* the var of a terminal node */
-#define BDD_F		0u		/* the terminals 0 and 1, made first */
-#define BDD_T		1u
-#define MAX_NODES	BIT(23)	/* refuse rather than exhaust memory */
-#define MAX_CACHE	BIT(22)
 #define MAX_ENTS	BIT(18)
 #define MAX_COND_DEPTH	64	/* nesting of different operators */
-
-#define W_NR		(offsetof(struct seccomp_data, nr) / 4)
-#define W_ARCH		(offsetof(struct seccomp_data, arch) / 4)
-#define W_IP		(offsetof(struct seccomp_data, instruction_pointer) / 4)
-#define W_ARG_LO(i)	(offsetof(struct seccomp_data, args[i]) / 4)
-#define W_ARG_HI(i)	(W_ARG_LO(i) + 1)	/* little-endian */
-
-/* Position of each input word (by offset / 4) in the variable order. */
-static const u8 word_rank[NWORDS] = {
-	1, 0, 15, 14, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12
-};
-
-static const u8 rank_word[NWORDS] = {
-	1, 0, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14, 3, 2
-};
-
-/* The variable of bit @bit (0: least significant) of input word @w. */
-static u32 bvar(u32 w, u32 bit)
-{
-	return word_rank[w] * 32 + 31 - bit;
-}
-
-/* A terminal has var TERM_VAR, its value in @lo and 0 in @hi. */
-struct node {
-	u32 var;
-	u32 lo, hi;
-};
-
-struct ite_slot {
-	u32 f, g, h, r;		/* f == BDD_F: empty, never a key */
-};
-
-/**
- * struct bdd - the node store
- * @nodes: the nodes, ids are indices
- * @n: how many are used
- * @cap: how many fit
- * @table: unique table, open addressing, id + 1 (0: empty)
- * @tmask: its size - 1
- * @cache: lossy memo of bdd_ite()
- * @cmask: its number of slots - 1
- * @fail: out of memory or of MAX_NODES; results are then meaningless
- */
-struct bdd {
-	struct node *nodes;
-	u32 n, cap;
-	u32 *table;
-	u32 tmask;
-	struct ite_slot *cache;
-	u32 cmask;
-	bool fail;
-};
-
-static u32 hash3(u32 a, u32 b, u32 c)
-{
-	u64 h = ((u64)a << 32 | b) * 0x9e3779b97f4a7c15ull;
-
-	h ^= (c + (h >> 29)) * 0xc2b2ae3d27d4eb4full;
-	return (u32)(h >> 32) ^ (u32)h;
-}
-
-static int bdd_rehash(struct bdd *b, u32 size)
-{
-	u32 *t = calloc(size, sizeof(*t));
-	u32 id, i;
-
-	if (!t)
-		return -1;
-	for (id = 0; id < b->n; id++) {
-		const struct node *x = &b->nodes[id];
-
-		i = hash3(x->var, x->lo, x->hi) & (size - 1);
-		while (t[i])
-			i = (i + 1) & (size - 1);
-		t[i] = id + 1;
-	}
-	free(b->table);
-	b->table = t;
-	b->tmask = size - 1;
-	return 0;
-}
-
-/* The memo only speeds things up: keep it about as large as the store. */
-static void bdd_grow_cache(struct bdd *b)
-{
-	u32 size = (b->cmask + 1) * 2;
-	struct ite_slot *c;
-
-	if (size > MAX_CACHE || b->n < size)
-		return;
-	c = calloc(size, sizeof(*c));
-	if (!c)
-		return;
-	free(b->cache);
-	b->cache = c;
-	b->cmask = size - 1;
-}
-
-static int bdd_grow_nodes(struct bdd *b)
-{
-	struct node *p;
-
-	if (b->cap >= MAX_NODES)
-		return -1;
-	p = realloc(b->nodes, 2 * sizeof(*p) * b->cap);
-	if (!p)
-		return -1;
-	b->nodes = p;
-	b->cap *= 2;
-	return 0;
-}
-
-/* Add the node at free slot @i of the unique table. */
-static u32 bdd_add(struct bdd *b, u32 i, u32 var, u32 lo, u32 hi)
-{
-	u32 id;
-
-	if (b->n == b->cap && bdd_grow_nodes(b)) {
-		b->fail = true;
-		return BDD_F;
-	}
-	id = b->n++;
-	b->nodes[id] = (struct node){ .var = var, .lo = lo, .hi = hi };
-	b->table[i] = id + 1;
-	if (2 * b->n > b->tmask && bdd_rehash(b, 2 * (b->tmask + 1)))
-		b->fail = true;
-	bdd_grow_cache(b);
-	return id;
-}
-
-/* The unique node (@var, @lo, @hi), without the reduction rule. */
-static u32 bdd_node(struct bdd *b, u32 var, u32 lo, u32 hi)
-{
-	u32 i, id;
-
-	if (b->fail)
-		return BDD_F;
-	i = hash3(var, lo, hi) & b->tmask;
-	while ((id = b->table[i])) {
-		const struct node *x = &b->nodes[id - 1];
-
-		if (x->var == var && x->lo == lo && x->hi == hi)
-			return id - 1;
-		i = (i + 1) & b->tmask;
-	}
-	return bdd_add(b, i, var, lo, hi);
-}
-
-static u32 bdd_mk(struct bdd *b, u32 var, u32 lo, u32 hi)
-{
-	return lo == hi ? lo : bdd_node(b, var, lo, hi);
-}
-
-static u32 bdd_term(struct bdd *b, u32 value)
-{
-	return bdd_node(b, TERM_VAR, value, 0);
-}
-
-static int bdd_init(struct bdd *b)
-{
-	b->cap = 1u << 16;
-	b->nodes = malloc(sizeof(*b->nodes) * b->cap);
-	b->cmask = (1u << 16) - 1;
-	b->cache = calloc(b->cmask + 1, sizeof(*b->cache));
-	if (!b->nodes || !b->cache || bdd_rehash(b, 1u << 17))
-		return -1;
-	bdd_term(b, 0);		/* BDD_F */
-	bdd_term(b, 1);		/* BDD_T */
-	return b->fail ? -1 : 0;
-}
-
-static void bdd_free(struct bdd *b)
-{
-	free(b->nodes);
-	free(b->table);
-	free(b->cache);
-}
-
-static u32 bdd_var(const struct bdd *b, u32 x)
-{
-	return b->nodes[x].var;
-}
-
-/* @x with variable @v set to @side (@x does not test anything above @v). */
-static u32 bdd_cof(const struct bdd *b, u32 x, u32 v, bool side)
-{
-	const struct node *n = &b->nodes[x];
-
-	if (n->var != v)
-		return x;
-	return side ? n->hi : n->lo;
-}
-
-/*
- * if @f then @g else @h, for a 0/1-valued @f and any @g, @h.  Recursion
- * depth is bounded by the NVARS variables.
- */
-static u32 bdd_ite(struct bdd *b, u32 f, u32 g, u32 h)
-{
-	struct ite_slot *s;
-	u32 v, lo, hi, r;
-
-	if (f == BDD_T || g == h)
-		return g;
-	if (f == BDD_F)
-		return h;
-	if (g == BDD_T && h == BDD_F)
-		return f;
-	if (b->fail)
-		return BDD_F;
-	s = &b->cache[hash3(f, g, h) & b->cmask];
-	if (s->f == f && s->g == g && s->h == h)
-		return s->r;
-	v = min(bdd_var(b, f), min(bdd_var(b, g), bdd_var(b, h)));
-	lo = bdd_ite(b, bdd_cof(b, f, v, 0), bdd_cof(b, g, v, 0),
-		     bdd_cof(b, h, v, 0));
-	hi = bdd_ite(b, bdd_cof(b, f, v, 1), bdd_cof(b, g, v, 1),
-		     bdd_cof(b, h, v, 1));
-	r = bdd_mk(b, v, lo, hi);
-	/* The cache may have been replaced meanwhile. */
-	s = &b->cache[hash3(f, g, h) & b->cmask];
-	*s = (struct ite_slot){ .f = f, .g = g, .h = h, .r = r };
-	return r;
-}
-
-static u32 bdd_and(struct bdd *b, u32 f, u32 g)
-{
-	return bdd_ite(b, f, g, BDD_F);
-}
-
-static u32 bdd_or(struct bdd *b, u32 f, u32 g)
-{
-	return bdd_ite(b, f, BDD_T, g);
-}
-
-static u32 bdd_not(struct bdd *b, u32 f)
-{
-	return bdd_ite(b, f, BDD_F, BDD_T);
-}
-
-/*
- * Word-level predicates, built from the least significant bit up so that
- * each node is made once its lower part exists.
- */
-
-/* (word @w & @m) == @k */
-static u32 word_eq(struct bdd *b, u32 w, u32 m, u32 k)
-{
-	u32 r = BDD_T, bit;
-
-	if (k & ~m)
-		return BDD_F;
-	for (bit = 0; bit < 32; bit++) {
-		u32 v = bvar(w, bit);
-
-		if (!(m >> bit & 1))
-			continue;
-		r = (k >> bit & 1) ? bdd_mk(b, v, BDD_F, r) :
-				     bdd_mk(b, v, r, BDD_F);
-	}
-	return r;
-}
-
-/* (word @w & @s) != 0 */
-static u32 word_any(struct bdd *b, u32 w, u32 s)
-{
-	u32 r = BDD_F, bit;
-
-	for (bit = 0; bit < 32; bit++)
-		if (s >> bit & 1)
-			r = bdd_mk(b, bvar(w, bit), r, BDD_T);
-	return r;
-}
-
-/*
- * (word @w & @m) > @k, or >= with @or_eq, unsigned.  Going up, r is the
- * answer for the bits below; a higher bit that differs overrides it.
- */
-static u32 word_gt(struct bdd *b, u32 w, u32 m, u32 k, bool or_eq)
-{
-	u32 r = or_eq ? BDD_T : BDD_F, bit;
-
-	for (bit = 0; bit < 32; bit++) {
-		u32 v = bvar(w, bit);
-		bool kb = k >> bit & 1;
-
-		if (!(m >> bit & 1))
-			r = kb ? BDD_F : r;
-		else
-			r = kb ? bdd_mk(b, v, BDD_F, r) :
-				 bdd_mk(b, v, r, BDD_T);
-	}
-	return r;
-}
-
-/* (args[@arg] & @mask) @op @value, all 64 bits, unsigned. */
-static u32 arg_cmp(struct bdd *b, u32 arg, u64 mask, enum sj_cmp op,
-		   u64 value)
-{
-	u32 hw = W_ARG_HI(arg), lw = W_ARG_LO(arg);
-	u32 mh = mask >> 32, ml = (u32)mask;
-	u32 vh = value >> 32, vl = (u32)value;
-	u32 eqh = word_eq(b, hw, mh, vh);
-
-	switch (op) {
-	case SJ_CMP_EQ:
-		return bdd_and(b, eqh, word_eq(b, lw, ml, vl));
-	case SJ_CMP_NE:
-		return bdd_not(b, bdd_and(b, eqh, word_eq(b, lw, ml, vl)));
-	case SJ_CMP_GT:
-	case SJ_CMP_LE:
-	case SJ_CMP_GE:
-	case SJ_CMP_LT: {
-		/* a > v: the high halves say so, or tie and the low ones do */
-		bool ge = op == SJ_CMP_GE || op == SJ_CMP_LT;
-		u32 r = bdd_or(b, word_gt(b, hw, mh, vh, false),
-			       bdd_and(b, eqh, word_gt(b, lw, ml, vl, ge)));
-
-		return op == SJ_CMP_GT || op == SJ_CMP_GE ? r : bdd_not(b, r);
-	}
-	}
-	return BDD_F;
-}
 
 static int cmp_u64(const void *pa, const void *pb)
 {
@@ -385,7 +55,7 @@ static u32 set_rec(struct bdd *b, const uint64_t *v, u32 n, int bit,
 		return set_rec(b, v, n, bit - 1, hw, lw, mask);
 	while (j < n && !(v[j] >> bit & 1))
 		j++;
-	var = bit >= 32 ? bvar(hw, bit - 32) : bvar(lw, bit);
+	var = bit >= 32 ? bdd_bvar(hw, bit - 32) : bdd_bvar(lw, bit);
 	lo = set_rec(b, v, j, bit - 1, hw, lw, mask);
 	hi = set_rec(b, v + j, n - j, bit - 1, hw, lw, mask);
 	return bdd_mk(b, var, lo, hi);
@@ -494,7 +164,7 @@ static int cond_bdd(struct bdd *b, const struct sj_cond *c, u64 argmask,
 		if (c->arg > 5)
 			return -1;
 		*out = c->kind == SJ_COND_CMP ?
-		       arg_cmp(b, c->arg, c->mask & argmask, c->op, c->value) :
+		       bdd_arg_cmp(b, c->arg, c->mask & argmask, c->op, c->value) :
 		       set_bdd(b, c->set, c->nset, 64, W_ARG_HI(c->arg),
 			       W_ARG_LO(c->arg), c->mask & argmask);
 		return 0;
@@ -520,7 +190,7 @@ static u32 class_bdd(struct bdd *b, const struct sj_policy *pol,
 		return bdd_term(b, pol->other_action);
 	r = bdd_term(b, pol->default_action[cls]);
 	if (pol->has_unknown[cls])
-		r = bdd_ite(b, word_gt(b, W_NR, ~0u, sj_syscall_max(cls), false),
+		r = bdd_ite(b, bdd_word_gt(b, W_NR, ~0u, sj_syscall_max(cls), false),
 			    bdd_term(b, pol->unknown_action[cls]), r);
 	/* The first matching rule wins: fold from the last one up. */
 	for (i = pol->nrules; i-- > 0;) {
@@ -565,12 +235,12 @@ static int policy_bdd(struct bdd *b, const struct sj_policy *pol, u32 *root,
 				   i == SJ_ARCH_X86_64 ? conds : conds32);
 	free(conds);
 	/* x32 is x86-64's arch with nr at or above the x32 bit, but not -1. */
-	x86 = bdd_ite(b, bdd_and(b, word_gt(b, W_NR, ~0u, SJ_X32_BIT, true),
-				 bdd_not(b, word_eq(b, W_NR, ~0u, ~0u))),
+	x86 = bdd_ite(b, bdd_and(b, bdd_word_gt(b, W_NR, ~0u, SJ_X32_BIT, true),
+				 bdd_not(b, bdd_word_eq(b, W_NR, ~0u, ~0u))),
 		      cls[SJ_ARCH_X32], cls[SJ_ARCH_X86_64]);
-	i386 = bdd_ite(b, word_eq(b, W_ARCH, ~0u, AUDIT_ARCH_I386),
+	i386 = bdd_ite(b, bdd_word_eq(b, W_ARCH, ~0u, AUDIT_ARCH_I386),
 		       cls[SJ_ARCH_I386], bdd_term(b, pol->other_action));
-	*root = bdd_ite(b, word_eq(b, W_ARCH, ~0u, AUDIT_ARCH_X86_64), x86,
+	*root = bdd_ite(b, bdd_word_eq(b, W_ARCH, ~0u, AUDIT_ARCH_X86_64), x86,
 			i386);
 	return 0;
 }
@@ -850,13 +520,13 @@ static u32 jump_cond(struct bdd *b, u16 op, u64 x, u32 k)
 {
 	switch (op) {
 	case BPF_JEQ:
-		return word_eq(b, av_w(x), av_val(x), k);
+		return bdd_word_eq(b, av_w(x), av_val(x), k);
 	case BPF_JGT:
-		return word_gt(b, av_w(x), av_val(x), k, false);
+		return bdd_word_gt(b, av_w(x), av_val(x), k, false);
 	case BPF_JGE:
-		return word_gt(b, av_w(x), av_val(x), k, true);
+		return bdd_word_gt(b, av_w(x), av_val(x), k, true);
 	case BPF_JSET:
-		return word_any(b, av_w(x), av_val(x) & k);
+		return bdd_word_any(b, av_w(x), av_val(x) & k);
 	}
 	return BDD_F;
 }
@@ -1062,31 +732,6 @@ static void action_str(u32 v, char *buf, size_t size)
 	}
 }
 
-/*
- * Walk @f and @g down together to terminals that differ.  Where both
- * cofactors differ either will do; variables never tested stay 0.
- */
-static void find_diff(const struct bdd *b, u32 f, u32 g, u32 *words,
-		      u32 *fv, u32 *gv)
-{
-	memset(words, 0, NWORDS * sizeof(*words));
-	while (bdd_var(b, f) != TERM_VAR || bdd_var(b, g) != TERM_VAR) {
-		u32 v = min(bdd_var(b, f), bdd_var(b, g));
-		u32 f0 = bdd_cof(b, f, v, 0), g0 = bdd_cof(b, g, v, 0);
-
-		if (f0 != g0) {
-			f = f0;
-			g = g0;
-			continue;
-		}
-		f = bdd_cof(b, f, v, 1);
-		g = bdd_cof(b, g, v, 1);
-		words[rank_word[v / 32]] |= 1u << (31 - v % 32);
-	}
-	*fv = b->nodes[f].lo;
-	*gv = b->nodes[g].lo;
-}
-
 static u64 word64(const u32 *words, u32 lo)
 {
 	return (u64)words[lo + 1] << 32 | words[lo];
@@ -1122,7 +767,7 @@ static void report(struct chk *c, u32 froot, u32 proot,
 	u32 words[NWORDS], fv, pv;
 	char where[96], fa[32], pa[32];
 
-	find_diff(&c->b, froot, proot, words, &fv, &pv);
+	bdd_find_diff(&c->b, froot, proot, words, &fv, &pv);
 	if (witness)
 		memcpy(witness, words, sizeof(*witness));
 	if (!c->err || !c->errsize)
