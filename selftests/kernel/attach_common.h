@@ -81,6 +81,40 @@ static inline int exit_code(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/*
+ * LOAD with @flags of a filter answering ERRNO(@err) to syscall @nr and
+ * allowing the rest, with @pid and with the cgroup directory @dir opened
+ * (-1 if NULL) as cgroup_fd: 0 or -errno.
+ */
+static inline int attach_load(unsigned int flags, pid_t pid, const char *dir,
+			      int nr, int err)
+{
+	const struct sock_filter prog[] = {
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)nr, 0, 1),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | err),
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { .len = LEN(prog),
+				    .filter = (struct sock_filter *)prog };
+	struct sealjit_filter_args args = { .size = sizeof(args),
+					    .flags = flags, .pid = pid,
+					    .fprog = (uintptr_t)&fprog };
+	int fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (dir)
+		args.cgroup_fd = open(dir, O_RDONLY | O_DIRECTORY);
+	else if (flags & SEALJIT_LOAD_CGROUP)
+		args.cgroup_fd = -1;
+	ret = ioctl(fd, SEALJIT_IOC_LOAD, &args) ? -errno : 0;
+	if (dir && args.cgroup_fd >= 0)
+		close(args.cgroup_fd);
+	close(fd);
+	return ret;
+}
+
 /* Threads of a target that each wait to be filtered. */
 static atomic_int threads_done;
 

@@ -18,24 +18,7 @@
 
 static int attach_flags(pid_t pid, int nr, int err, unsigned int flags)
 {
-	const struct sock_filter prog[] = {
-		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)nr, 0, 1),
-		STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | err),
-		STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog fprog = { .len = LEN(prog),
-				    .filter = (struct sock_filter *)prog };
-	struct sealjit_filter_args args = { .size = sizeof(args),
-					    .flags = flags, .pid = pid,
-					    .fprog = (uintptr_t)&fprog };
-	int fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, SEALJIT_IOC_LOAD, &args) ? -errno : 0;
-	close(fd);
-	return ret;
+	return attach_load(flags, pid, NULL, nr, err);
 }
 
 static int attach(pid_t pid, int nr, int err)

@@ -163,10 +163,13 @@ t "sealjit stats --pid of an unfiltered process: 0 filters" \
 	sh -c 'sealjit stats --pid 1 | grep -q "^pid 1: 0 filters$"'
 t "sealjit stats --pid of no process exits 1" \
 	sh -c 'sealjit stats --pid 4000000; [ $? -eq 1 ]'
-# An administrator confines a loop that is already running.
-attach_confines_a_running_loop() {
+# A loop making and removing a directory until mkdir is refused (then
+# "denied" in /tmp/loop.out, exit 0), at most 600 times (exit 1); first it
+# writes its pid to $1, if given (a cgroup's cgroup.procs).
+mkdir_loop() {
 	rm -f /tmp/loop.out
-	sh -c 'i=0
+	sh -c '[ -z "$1" ] || echo $$ >"$1"
+	       i=0
 	       while [ $i -lt 600 ]; do
 		       if ! mkdir /tmp/loop.d 2>/dev/null; then
 			       echo denied >/tmp/loop.out
@@ -176,8 +179,12 @@ attach_confines_a_running_loop() {
 		       sleep 0.05
 		       i=$((i + 1))
 	       done
-	       exit 1' &
+	       exit 1' mkdir_loop "$1" &
 	loop=$!
+}
+# An administrator confines a loop that is already running.
+attach_confines_a_running_loop() {
+	mkdir_loop
 	sleep 0.3
 	sealjit attach --pid $loop /tmp/mkdir-eperm.bpf || return 1
 	wait $loop && grep -q denied /tmp/loop.out &&
@@ -194,20 +201,7 @@ attach_confines_a_cgroup() {
 	[ -e /sys/fs/cgroup/cgroup.procs ] ||
 		mount -t cgroup2 none /sys/fs/cgroup || return 1
 	mkdir -p $cg || return 1
-	rm -f /tmp/loop.out
-	sh -c 'echo $$ >'$cg'/cgroup.procs
-	       i=0
-	       while [ $i -lt 600 ]; do
-		       if ! mkdir /tmp/cg.d 2>/dev/null; then
-			       echo denied >/tmp/loop.out
-			       exit 0
-		       fi
-		       rmdir /tmp/cg.d
-		       sleep 0.05
-		       i=$((i + 1))
-	       done
-	       exit 1' &
-	loop=$!
+	mkdir_loop $cg/cgroup.procs
 	sleep 0.3
 	sealjit attach --cgroup $cg /tmp/mkdir-eperm.bpf || return 1
 	wait $loop && grep -q denied /tmp/loop.out || return 1
