@@ -26,7 +26,8 @@ KTEST_CFLAGS := $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
 
 SHARED_SRC := verifier/insn.c verifier/check.c verifier/log.c \
 	      verifier/alu.c verifier/interp.c verifier/decide.c \
-	      verifier/table.c verifier/residual.c verifier/residual_check.c \
+	      verifier/decide_check.c verifier/table.c verifier/residual.c \
+	      verifier/residual_check.c \
 	      jit/jit.c jit/x86.c \
 	      validator/decode.c validator/validate.c
 SHARED_HDR := $(wildcard verifier/*.h jit/*.h validator/*.h uapi/linux/*.h)

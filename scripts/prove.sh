@@ -16,6 +16,10 @@
 #           and all it calls, memory-safe and terminating on any bytes;
 #  decisions verifier/table.c: a combined table entry is seccomp's
 #           precedence of the two it comes from; tables stay consistent;
+#  decide-check verifier/decide_check.c: sj_cert_check() accepts a
+#           decision certificate only if sj_cert_ok() (decide.h) holds; the
+#           checker run proves what that buys: sj_interp_words()'s
+#           "decided" behaviour returns the certified constant;
 #  residual-check verifier/residual_check.c: memory-safe and terminating
 #           on any program and any residual.
 #  policy-check tools/bdd.c, the policy check's diagrams: each word
@@ -159,6 +163,10 @@ run decisions verifier/table.c \
 	-wp-prover z3-plain,cvc4 -wp-timeout 20
 run emitter-lemmas jit/x86.c jit/jit.c -wp-prop=@lemma \
 	-wp-prover cvc4,z3 -wp-timeout 40
+decide_fct=set_empty,set_sub,val_sub,flow_all,vals_to,taken,word_way
+decide_fct+=,split_nr,check_jcond,check_other,end_ok,check_ends,sj_cert_check
+run decide-check verifier/alu.c verifier/decide_check.c -wp-fct "$decide_fct" \
+	-wp-prover z3-plain,cvc4 -wp-timeout 20
 run residual-check verifier/alu.c verifier/residual_check.c \
 	-wp-fct set_val,has_val,step,known_way,meet,sj_residual_check \
 	-wp-prover z3-plain,cvc4 -wp-timeout 20

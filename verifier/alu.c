@@ -51,7 +51,12 @@ u32 sj_alu(u16 op, u32 a, u32 v)
 	return 0;
 }
 
-/*@ assigns \nothing; */
+/*@
+ * assigns \nothing;
+ * ensures op == BPF_JEQ ==> (\result <==> a == v);
+ * ensures op == BPF_JGT ==> (\result <==> a > v);
+ * ensures op == BPF_JGE ==> (\result <==> a >= v);
+ */
 /**
  * sj_jump_taken() - whether a conditional jump goes to its jt branch
  * @op: BPF_OP() of the instruction

@@ -18,7 +18,26 @@
  *    x86's shl/shr by cl do); constant shifts >= 32 are rejected.
  *  - ret a returns A; ret #k returns k.
  */
+#include "decide.h"
 #include "interp.h"
+
+/*@
+ * // An instruction's class is one of the eight (proved by enumeration).
+ * lemma sj_class_range: \forall integer c; 0 <= c < SJ_NCODES ==>
+ *	BPF_CLASS(c) == 0 || BPF_CLASS(c) == 1 || BPF_CLASS(c) == 2 ||
+ *	BPF_CLASS(c) == 3 || BPF_CLASS(c) == 4 || BPF_CLASS(c) == 5 ||
+ *	BPF_CLASS(c) == 6 || BPF_CLASS(c) == 7;
+ */
+
+/*@ ghost
+ * // The certificate the "decided" behaviour below speaks of: a row, a
+ * // column of it, and the certificate's parts (decide.h).
+ * const struct sj_dstate *sj_g_st;
+ * const struct sj_nrset *sj_g_decided;
+ * const u32 *sj_g_value;
+ * u32 sj_g_row;
+ * u32 sj_g_col;
+ */
 
 /*@
  * // Proved (scripts/prove.sh): on a program sj_check() accepted, every
@@ -28,6 +47,19 @@
  * requires \valid_read(prog + (0 .. len - 1));
  * requires \valid_read(data + (0 .. SJ_DATA_SIZE / 4 - 1));
  * assigns \nothing;
+ *
+ * // Proved: the soundness of the decisions computed at load.  Whatever
+ * // certificate sj_cert_check() accepts, on every input whose arch and
+ * // number are those of a decided column, whatever its arguments and
+ * // instruction pointer, the filter returns that column's value.
+ * behavior decided:
+ *	assumes sj_g_row < SJ_NROWS;
+ *	assumes sj_cert_ok(prog, len, sj_g_row, sj_g_st, sj_g_decided,
+ *			   sj_g_value);
+ *	assumes sj_in(sj_g_decided, sj_g_col);
+ *	assumes data[0] == sj_row_base(sj_g_row) + sj_g_col;
+ *	assumes data[1] == sj_row_arch(sj_g_row);
+ *	ensures \result == sj_g_value[sj_g_col];
  */
 /**
  * sj_interp_words() - run a filter accepted by sj_check()
@@ -45,10 +77,15 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 {
 	u32 mem[SJ_MEMWORDS];
 	u32 a = 0, x = 0, pc = 0;
+	bool taken;
 
 	/*@
 	 * loop invariant 0 <= pc <= len;
-	 * loop assigns pc, a, x, mem[0 .. SJ_MEMWORDS - 1];
+	 * for decided: loop invariant pc < len &&
+	 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+	 *	sj_holds(sj_g_row, sj_g_col, sj_g_st[pc].ak, sj_g_st[pc].av, a) &&
+	 *	sj_holds(sj_g_row, sj_g_col, sj_g_st[pc].xk, sj_g_st[pc].xv, x);
+	 * loop assigns pc, a, x, taken, mem[0 .. SJ_MEMWORDS - 1];
 	 * loop variant len - pc;
 	 */
 	while (pc < len) {
@@ -57,6 +94,13 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 
 		/*@ assert sj_insn_ok(prog, len, pc); */
 		/*@ ghost sj_op_decode(insn->code); */
+		/*@ ghost u32 opc = pc; */
+		/*@ for decided: assert
+		 *	sj_step_ok(prog, len, sj_g_row, sj_g_st, pc, sj_g_col);
+		 */
+		/*@ for decided: assert sj_end_ok(prog, sj_g_row, sj_g_st, pc,
+		 *	sj_g_col, sj_g_value[sj_g_col]);
+		 */
 		pc++;
 		/* Unreachable for a checked program: fail closed. */
 		if (!sj_is_seccomp_op(insn->code) ||
@@ -102,13 +146,55 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 			a = sj_alu(BPF_OP(insn->code), a, k);
 			break;
 		case BPF_JMP:
-			if (BPF_OP(insn->code) == BPF_JA)
+			if (BPF_OP(insn->code) == BPF_JA) {
 				pc += k;
-			else if (sj_jump_taken(BPF_OP(insn->code), a,
-					       BPF_SRC(insn->code) == BPF_X ? x : k))
+				/*@ for decided: assert pc < len &&
+				 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+				 *	sj_sub(sj_g_st[opc].ak, sj_g_st[opc].av,
+				 *	       sj_g_st[pc].ak, sj_g_st[pc].av) &&
+				 *	sj_sub(sj_g_st[opc].xk, sj_g_st[opc].xv,
+				 *	       sj_g_st[pc].xk, sj_g_st[pc].xv);
+				 */
+				break;
+			}
+			if (BPF_SRC(insn->code) == BPF_X)
+				k = x;
+			/*@ for decided: assert
+			 *	sj_fixed(prog, sj_g_st, opc) ==>
+			 *	k == (BPF_SRC(insn->code) == BPF_X ?
+			 *	      sj_g_st[opc].xv : insn->k) &&
+			 *	a == (sj_g_st[opc].ak == SJ_AV_KNOWN ?
+			 *	      sj_g_st[opc].av :
+			 *	      sj_row_base(sj_g_row) + sj_g_col);
+			 */
+			taken = sj_jump_taken(BPF_OP(insn->code), a, k);
+			/*@ for decided: assert
+			 *	sj_fixed(prog, sj_g_st, opc) ==>
+			 *	(taken <==> sj_way(prog, sj_g_st, opc,
+			 *			   sj_g_row, sj_g_col));
+			 */
+			/*@ for decided: assert sj_jcond_ok(prog, len, sj_g_row,
+			 *	sj_g_st, opc, sj_g_col);
+			 */
+			if (taken) {
 				pc += insn->jt;
-			else
+				/*@ for decided: assert pc < len &&
+				 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+				 *	sj_sub(sj_g_st[opc].ak, sj_g_st[opc].av,
+				 *	       sj_g_st[pc].ak, sj_g_st[pc].av) &&
+				 *	sj_sub(sj_g_st[opc].xk, sj_g_st[opc].xv,
+				 *	       sj_g_st[pc].xk, sj_g_st[pc].xv);
+				 */
+			} else {
 				pc += insn->jf;
+				/*@ for decided: assert pc < len &&
+				 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+				 *	sj_sub(sj_g_st[opc].ak, sj_g_st[opc].av,
+				 *	       sj_g_st[pc].ak, sj_g_st[pc].av) &&
+				 *	sj_sub(sj_g_st[opc].xk, sj_g_st[opc].xv,
+				 *	       sj_g_st[pc].xk, sj_g_st[pc].xv);
+				 */
+			}
 			break;
 		case BPF_RET:
 			return BPF_RVAL(insn->code) == BPF_A ? a : k;
