@@ -3,10 +3,11 @@
  * Decision tables (decide.h): building one entry by entry, and combining a
  * filter's table with the table of the chain it joins, with seccomp's
  * precedence.  Proved with Frama-C WP (scripts/prove.sh, the "decisions"
- * run): a constant entry that combine_entry() writes is constant in both
- * tables it comes from and holds what seccomp_run_filters() makes of their
- * results (sj_prec below); sj_table_set() keeps every action already
- * there; no run-time error; termination.
+ * run): a constant entry of a table sj_table_combine() returns is
+ * constant in both tables it comes from and holds what
+ * seccomp_run_filters() makes of their results (sj_prec below);
+ * sj_table_set() keeps every action already there; no run-time error;
+ * termination.
  */
 #include "decide.h"
 
@@ -232,6 +233,61 @@ static void combine_entry(struct sj_table *out, const struct sj_table *newer,
 						   SECCOMP_RET_ALLOW));
 }
 
+/*
+ * Whether every entry of @out is right (sj_combined()).  A read-only pass
+ * after the writing one, so that the proof needs no frame property of the
+ * loop that writes: the provers time out on "a later entry's write keeps
+ * every earlier entry right", and an independent re-check is as good.
+ */
+/*@
+ * requires sj_tok_read(out) && sj_tok_read(newer);
+ * requires older != \null ==> sj_tok_read(older);
+ * assigns \nothing;
+ * ensures \result ==> \forall integer r, c; 0 <= r < SJ_NROWS &&
+ *	0 <= c < SJ_TABLE_NR ==> sj_combined(out, newer, older, r, c);
+ */
+static bool combined_ok(const struct sj_table *out,
+			const struct sj_table *newer,
+			const struct sj_table *older)
+{
+	u32 row, i;
+
+	/*@
+	 * loop invariant 0 <= row <= SJ_NROWS;
+	 * loop invariant \forall integer r, c; 0 <= r < row &&
+	 *	0 <= c < SJ_TABLE_NR ==> sj_combined(out, newer, older, r, c);
+	 * loop assigns row, i;
+	 * loop variant SJ_NROWS - row;
+	 */
+	for (row = 0; row < SJ_NROWS; row++)
+		/*@
+		 * loop invariant 0 <= i <= SJ_TABLE_NR;
+		 * loop invariant \forall integer r, c; 0 <= r < row &&
+		 *	0 <= c < SJ_TABLE_NR ==>
+		 *	sj_combined(out, newer, older, r, c);
+		 * loop invariant \forall integer c; 0 <= c < i ==>
+		 *	sj_combined(out, newer, older, row, c);
+		 * loop assigns i;
+		 * loop variant SJ_TABLE_NR - i;
+		 */
+		for (i = 0; i < SJ_TABLE_NR; i++) {
+			u8 e = out->entry[row][i];
+			u8 n = newer->entry[row][i];
+			u8 o = older ? older->entry[row][i] : 0;
+
+			if (e >= out->nactions)
+				continue;
+			if (n >= newer->nactions ||
+			    (older && o >= older->nactions) ||
+			    out->action[e] !=
+			    sj_precedence(newer->action[n],
+					  older ? older->action[o] :
+						  SECCOMP_RET_ALLOW))
+				return false;
+		}
+	return true;
+}
+
 /*@
  * requires \valid(out) && sj_tok_read(newer);
  * requires older != \null ==> sj_tok_read(older);
@@ -239,6 +295,8 @@ static void combine_entry(struct sj_table *out, const struct sj_table *newer,
  * requires older != \null ==> \separated(out, older);
  * assigns *out;
  * ensures sj_tok(out) && sj_entries_ok(out);
+ * ensures \forall integer r, c; 0 <= r < SJ_NROWS && 0 <= c < SJ_TABLE_NR ==>
+ *	sj_combined(out, newer, older, r, c);
  */
 /**
  * sj_table_combine() - the table of a chain
@@ -247,9 +305,9 @@ static void combine_entry(struct sj_table *out, const struct sj_table *newer,
  * @older: the table of the chain before it, or NULL if there is none
  *
  * An entry is constant only if it is constant in both; its result is then
- * what seccomp's precedence makes of the two (combine_entry(), proved per
- * entry; that no later entry changes an earlier one, the proof leaves to
- * the tests: test_decide's chains).
+ * what seccomp's precedence makes of the two (combine_entry()).  The whole
+ * table is checked again before it is used (combined_ok()); were it ever
+ * wrong, the chain would get a table that decides nothing.
  * Context: any; does not sleep or allocate.
  */
 void sj_table_combine(struct sj_table *out, const struct sj_table *newer,
@@ -277,5 +335,14 @@ void sj_table_combine(struct sj_table *out, const struct sj_table *newer,
 		 */
 		for (i = 0; i < SJ_TABLE_NR; i++)
 			combine_entry(out, newer, older, row, i);
+	if (!combined_ok(out, newer, older)) {
+		sj_table_init(out);
+		/*@ assert \forall integer r, c; 0 <= r < SJ_NROWS &&
+		 *	0 <= c < SJ_TABLE_NR ==> !sj_const(out, r, c);
+		 */
+	}
+	/*@ assert \forall integer r, c; 0 <= r < SJ_NROWS &&
+	 *	0 <= c < SJ_TABLE_NR ==> sj_combined(out, newer, older, r, c);
+	 */
 	sj_table_count(out);
 }
