@@ -57,7 +57,8 @@ static void flow(const struct sj_nrset *set, struct sj_dstate *st, u32 len,
 	if (s >= len || set_empty(set))
 		return;
 	d = &st[s];
-	if (set_empty(&d->set)) {
+	if (!d->reached) {
+		d->reached = 1;
 		d->set = *set;
 		d->ak = ak;
 		d->av = av;
@@ -154,7 +155,7 @@ static void step_jcond(const struct sock_filter *insn, struct sj_dstate *st,
 		return;
 	}
 	for (j = 0; j < SJ_NRSET_WORDS; j++) {
-		u64 m = taken_word(op, base, v, j);
+		u64 m = s->set.w[j] ? taken_word(op, base, v, j) : 0;
 
 		yes.w[j] = s->set.w[j] & m;
 		no.w[j] = s->set.w[j] & ~m;
@@ -262,8 +263,9 @@ void sj_decide_row(const struct sock_filter *prog, u32 len, u32 row,
 	memset(&w->st[0].set, 0xff, sizeof(w->st[0].set));
 	w->st[0].ak = SJ_AV_KNOWN;
 	w->st[0].xk = SJ_AV_KNOWN;
+	w->st[0].reached = 1;
 	for (pc = 0; pc < len; pc++)
-		if (!set_empty(&w->st[pc].set))
+		if (w->st[pc].reached)
 			step(&prog[pc], w->st, len, pc, row, &e, w->value);
 	for (j = 0; j < SJ_NRSET_WORDS; j++)
 		w->decided.w[j] = e.have.w[j] & ~e.run.w[j];

@@ -64,6 +64,8 @@ enum sj_aval {
  * @xv: X's value when @xk is SJ_AV_KNOWN
  * @ak: enum sj_aval for A
  * @xk: enum sj_aval for X
+ * @reached: @set is not empty (the analysis's own shortcut; the check
+ *	reads @set)
  *
  * Nothing is known of M[] (a filter that keeps the number in scratch
  * memory gets fewer constants, never a wrong one).
@@ -74,6 +76,7 @@ struct sj_dstate {
 	u32 xv;
 	u8 ak;
 	u8 xk;
+	u8 reached;
 };
 
 /**
@@ -112,6 +115,10 @@ static inline size_t sj_decide_work_size(u32 len)
  * lemma sj_bit_sub: \forall integer a, b, i; 0 <= a && 0 <= b &&
  *	0 <= i < 64 ==> (a & ~b) == 0 ==> sj_bit(a, i) ==> sj_bit(b, i);
  * lemma sj_bit_zero: \forall integer i; 0 <= i < 64 ==> !sj_bit(0, i);
+ * lemma sj_bit_shr: \forall integer w, b, i; 0 <= w && 0 <= b < 64 &&
+ *	0 <= i < 64 ==> (sj_bit(w >> b, i) <==> sj_bit(w, i + b));
+ * lemma sj_bit_low: \forall integer d, b, i; 0 <= d && 0 <= b < 64 &&
+ *	0 <= i < b ==> (d >> b) << b == d ==> !sj_bit(d, i);
  *
  * logic integer sj_row_arch(integer r) =
  *	r == SJ_ROW_I386 ? SJ_ARCH_I386 : SJ_ARCH_X86_64;

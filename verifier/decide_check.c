@@ -113,40 +113,61 @@ static bool taken(u16 op, u64 a, u32 v)
 	return a >= v;
 }
 
+/* Whether bits a .. b - 1 of d are all clear. */
+/*@
+ * requires a <= b <= 64;
+ * assigns \nothing;
+ * ensures \result ==> \forall integer i; a <= i < b ==> !sj_bit(d, i);
+ */
+static bool bits_clear(u64 d, u32 a, u32 b)
+{
+	u64 x;
+
+	if (a >= b)
+		return true;
+	x = d >> a;
+	/*@ assert \forall integer i; a <= i < 64 ==>
+	 *	(sj_bit(x, i - a) <==> sj_bit(d, i));
+	 */
+	if (b - a >= 64)
+		return x == 0;
+	return ((x >> (b - a)) << (b - a)) == x;
+}
+
 /*
- * How the columns of word lo / 64 of a row fare in "jop A, #v" when A is
- * each column's own number base + c: 0 if none jumps to jt, 1 if all do,
- * 2 if they differ (only the word holding v for jeq, and the word where
- * v falls for jgt and jge, which are monotonic in c).
+ * Where "jop A, #v", with A each column's own number base + c, changes its
+ * answer inside the word of columns lo .. lo + 63: for jeq, the one bit
+ * that jumps to jt (64: none); for jgt and jge (monotonic in c), the
+ * first bit that does (64: none).
  */
 /*@
  * requires op == BPF_JEQ || op == BPF_JGT || op == BPF_JGE;
  * requires base <= SJ_X32_SYSCALL_BIT && lo <= SJ_TABLE_NR - 64;
  * assigns \nothing;
- * ensures \result == 0 ==> \forall integer c; lo <= c < lo + 64 ==>
- *	!sj_taken(op, base + c, v);
- * ensures \result == 1 ==> \forall integer c; lo <= c < lo + 64 ==>
- *	sj_taken(op, base + c, v);
+ * ensures \result <= 64;
+ * ensures op == BPF_JEQ ==> \forall integer c; lo <= c < lo + 64 ==>
+ *	(sj_taken(op, base + c, v) <==> c - lo == \result);
+ * ensures op != BPF_JEQ ==> \forall integer c; lo <= c < lo + 64 ==>
+ *	(sj_taken(op, base + c, v) <==> c - lo >= \result);
  */
-static u32 word_way(u16 op, u64 base, u32 v, u64 lo)
+static u32 word_edge(u16 op, u64 base, u32 v, u64 lo)
 {
-	bool first, last;
+	u64 first = op == BPF_JGT ? (u64)v + 1 : v;
 
-	if (op == BPF_JEQ)
-		return v < base + lo || v > base + lo + 63 ? 0 : 2;
-	first = taken(op, base + lo, v);
-	last = taken(op, base + lo + 63, v);
-	if (first != last)
-		return 2;
-	return first ? 1 : 0;
+	if (op == BPF_JEQ && (v < base + lo || v > base + lo + 63))
+		return 64;
+	if (first <= base + lo)
+		return 0;
+	if (first >= base + lo + 64)
+		return 64;
+	return (u32)(first - base - lo);
 }
 
 /*
  * A conditional jump comparing each column's own number (A is the number)
  * with the known operand v: a word at a time, the columns that go to jt
- * must be in jt's set and the others in jf's, one by one only in a word
- * where the comparison changes its answer; what A and X are known to be
- * must hold at a target only if some column goes there.
+ * must be in jt's set and the others in jf's; what A and X are known to
+ * be must hold at a target only if some column goes there.
  */
 /*@
  * requires 1 <= len <= SJ_MAXINSNS && pc < len && r < SJ_NROWS;
@@ -166,7 +187,7 @@ static bool split_nr(const struct sj_dstate *st, u32 len, u32 pc, u32 r,
 	const struct sj_nrset *s = &st[pc].set;
 	u64 base = r == SJ_ROW_X32 ? SJ_X32_SYSCALL_BIT : 0;
 	bool any_t = false, any_f = false;
-	u32 j, i;
+	u32 j;
 
 	if (t >= len || f >= len)
 		return false;
@@ -179,13 +200,14 @@ static bool split_nr(const struct sj_dstate *st, u32 len, u32 pc, u32 r,
 	 *	 sj_in(&st[t].set, c) && any_t) &&
 	 *	(!sj_taken(op, sj_row_base(r) + c, v) ==>
 	 *	 sj_in(&st[f].set, c) && any_f);
-	 * loop assigns j, i, any_t, any_f;
+	 * loop assigns j, any_t, any_f;
 	 * loop variant SJ_NRSET_WORDS - j;
 	 */
 	for (j = 0; j < SJ_NRSET_WORDS; j++) {
-		u64 w = s->w[j], lo;
-		u32 way;
+		u64 w = s->w[j], lo = (u64)j * 64, dt, df;
+		u32 e;
 
+		/*@ assert lo == 64 * j; */
 		/*@ assert \forall integer c; 64 * j <= c < 64 * j + 64 ==>
 		 *	c / 64 == j && c % 64 == c - 64 * j;
 		 */
@@ -193,67 +215,36 @@ static bool split_nr(const struct sj_dstate *st, u32 len, u32 pc, u32 r,
 			/*@ assert \forall integer i; 0 <= i < 64 ==>
 			 *	!sj_bit(w, i);
 			 */
-			/*@ assert \forall integer c; 64 * j <= c < 64 * j + 64 ==>
-			 *	!sj_in(s, c);
-			 */
 			continue;
 		}
-		lo = (u64)j * 64;
-		/*@ assert lo == 64 * j; */
-		way = word_way(op, base, v, lo);
-		if (way == 1) {
-			if (w & ~st[t].set.w[j])
-				return false;
-			/*@ assert \forall integer i; 0 <= i < 64 ==>
-			 *	sj_bit(w, i) ==> sj_bit(st[t].set.w[j], i);
-			 */
-			any_t = true;
-			/*@ assert \forall integer c; 64 * j <= c < 64 * j + 64 ==>
-			 *	sj_in(s, c) ==> sj_in(&st[t].set, c);
-			 */
-			/*@ assert \forall integer c; 64 * j <= c < 64 * j + 64 ==>
-			 *	sj_taken(op, base + c, v);
-			 */
-			continue;
-		}
-		if (way == 0) {
-			if (w & ~st[f].set.w[j])
-				return false;
-			/*@ assert \forall integer i; 0 <= i < 64 ==>
-			 *	sj_bit(w, i) ==> sj_bit(st[f].set.w[j], i);
-			 */
-			any_f = true;
-			/*@ assert \forall integer c; 64 * j <= c < 64 * j + 64 ==>
-			 *	sj_in(s, c) ==> sj_in(&st[f].set, c);
-			 */
-			/*@ assert \forall integer c; 64 * j <= c < 64 * j + 64 ==>
-			 *	!sj_taken(op, base + c, v);
-			 */
-			continue;
-		}
-		/*@
-		 * loop invariant 0 <= i <= 64;
-		 * loop invariant \forall integer c; 0 <= c < 64 * j + i ==>
-		 *	sj_in(s, c) ==>
-		 *	(sj_taken(op, sj_row_base(r) + c, v) ==>
-		 *	 sj_in(&st[t].set, c) && any_t) &&
-		 *	(!sj_taken(op, sj_row_base(r) + c, v) ==>
-		 *	 sj_in(&st[f].set, c) && any_f);
-		 * loop assigns i, any_t, any_f;
-		 * loop variant 64 - i;
+		dt = w & ~st[t].set.w[j];
+		df = w & ~st[f].set.w[j];
+		e = word_edge(op, base, v, lo);
+		/*@ assert \forall integer i; 0 <= i < 64 ==>
+		 *	(sj_bit(dt, i) <==> sj_bit(w, i) &&
+		 *	 !sj_bit(st[t].set.w[j], i)) &&
+		 *	(sj_bit(df, i) <==> sj_bit(w, i) &&
+		 *	 !sj_bit(st[f].set.w[j], i));
 		 */
-		for (i = 0; i < 64; i++) {
-			if (!((w >> i) & 1))
-				continue;
-			if (taken(op, base + lo + i, v)) {
-				if (!((st[t].set.w[j] >> i) & 1))
-					return false;
+		if (op == BPF_JEQ) {
+			/* jt: bit e alone; jf: every other bit */
+			if (!bits_clear(df, 0, e) ||
+			    (e < 64 && (!bits_clear(df, e + 1, 64) ||
+					!bits_clear(dt, e, e + 1))))
+				return false;
+			if (e < 64 && !bits_clear(w, e, e + 1))
 				any_t = true;
-			} else {
-				if (!((st[f].set.w[j] >> i) & 1))
-					return false;
+			if (!bits_clear(w, 0, e) ||
+			    (e < 64 && !bits_clear(w, e + 1, 64)))
 				any_f = true;
-			}
+		} else {
+			/* jt: bits e and up; jf: the bits below */
+			if (!bits_clear(dt, e, 64) || !bits_clear(df, 0, e))
+				return false;
+			if (!bits_clear(w, e, 64))
+				any_t = true;
+			if (!bits_clear(w, 0, e))
+				any_f = true;
 		}
 	}
 	return (!any_t || vals_to(st, len, t, ak, av, xk, xv)) &&
