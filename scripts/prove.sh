@@ -163,7 +163,7 @@ run decisions verifier/table.c \
 	-wp-prover z3-plain,cvc4 -wp-timeout 20
 run emitter-lemmas jit/x86.c jit/jit.c -wp-prop=@lemma \
 	-wp-prover cvc4,z3 -wp-timeout 40
-decide_fct=set_empty,set_sub,val_sub,flow_all,vals_to,taken,bits_clear,word_edge
+decide_fct=set_sub,val_sub,flow_all,vals_to,taken,bits_clear,word_edge
 decide_fct+=,split_nr,check_jcond,check_other,end_ok,check_ends,sj_cert_check
 run decide-check verifier/alu.c verifier/decide_check.c -wp-fct "$decide_fct" \
 	-wp-prover z3-plain,cvc4 -wp-timeout 20

@@ -258,11 +258,14 @@ void sj_decide_row(const struct sock_filter *prog, u32 len, u32 row,
 	struct ends e;
 	u32 pc, j;
 
-	memset(w->st, 0, len * sizeof(w->st[0]));
+	for (pc = 0; pc < len; pc++)
+		w->st[pc].reached = 0;
 	memset(&e, 0, sizeof(e));
 	memset(&w->st[0].set, 0xff, sizeof(w->st[0].set));
 	w->st[0].ak = SJ_AV_KNOWN;
+	w->st[0].av = 0;
 	w->st[0].xk = SJ_AV_KNOWN;
+	w->st[0].xv = 0;
 	w->st[0].reached = 1;
 	for (pc = 0; pc < len; pc++)
 		if (w->st[pc].reached)

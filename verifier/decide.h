@@ -64,8 +64,8 @@ enum sj_aval {
  * @xv: X's value when @xk is SJ_AV_KNOWN
  * @ak: enum sj_aval for A
  * @xk: enum sj_aval for X
- * @reached: @set is not empty (the analysis's own shortcut; the check
- *	reads @set)
+ * @reached: some run comes here; if 0, @set and the rest mean nothing
+ *	(so that a row's analysis need not clear what the last row left)
  *
  * Nothing is known of M[] (a filter that keeps the number in scratch
  * memory gets fewer constants, never a wrong one).
@@ -140,11 +140,15 @@ static inline size_t sj_decide_work_size(u32 len)
  *	sj_sub(kp, vp, ks, vs) ==> sj_holds(r, c, kp, vp, x) ==>
  *	sj_holds(r, c, ks, vs, x);
  *
+ * // Column c reaches instruction pc.
+ * predicate sj_at{L}(struct sj_dstate *st, integer pc, integer c) =
+ *	st[pc].reached != 0 && sj_in(&st[pc].set, c);
+ *
  * // Column c goes on to instruction s with A = (ka, va), X = (kx, vx).
  * predicate sj_flows{L}(struct sj_dstate *st, integer len, integer s,
  *		      integer c, integer ka, integer va, integer kx,
  *		      integer vx) =
- *	s < len && sj_in(&st[s].set, c) &&
+ *	s < len && sj_at(st, s, c) &&
  *	sj_sub(ka, va, st[s].ak, st[s].av) &&
  *	sj_sub(kx, vx, st[s].xk, st[s].xv);
  *
@@ -245,10 +249,10 @@ static inline size_t sj_decide_work_size(u32 len)
  * predicate sj_cert_ok{L}(struct sock_filter *p, integer len, integer r,
  *			struct sj_dstate *st, struct sj_nrset *decided,
  *			u32 *value) =
- *	(\forall integer c; sj_in(decided, c) ==> sj_in(&st[0].set, c)) &&
+ *	(\forall integer c; sj_in(decided, c) ==> sj_at(st, 0, c)) &&
  *	st[0].ak == SJ_AV_KNOWN && st[0].av == 0 &&
  *	st[0].xk == SJ_AV_KNOWN && st[0].xv == 0 &&
- *	\forall integer pc, c; 0 <= pc < len ==> sj_in(&st[pc].set, c) ==>
+ *	\forall integer pc, c; 0 <= pc < len ==> sj_at(st, pc, c) ==>
  *		sj_step_ok(p, len, r, st, pc, c) &&
  *		(sj_in(decided, c) ==> sj_end_ok(p, r, st, pc, c, value[c]));
  */

@@ -18,27 +18,6 @@
 #include "interp.h"
 
 /*@
- * requires \valid_read(s);
- * assigns \nothing;
- * ensures \result ==> \forall integer c; !sj_in(s, c);
- */
-static bool set_empty(const struct sj_nrset *s)
-{
-	u32 j;
-
-	/*@
-	 * loop invariant 0 <= j <= SJ_NRSET_WORDS;
-	 * loop invariant \forall integer c; 0 <= c < 64 * j ==> !sj_in(s, c);
-	 * loop assigns j;
-	 * loop variant SJ_NRSET_WORDS - j;
-	 */
-	for (j = 0; j < SJ_NRSET_WORDS; j++)
-		if (s->w[j])
-			return false;
-	return true;
-}
-
-/*@
  * requires \valid_read(s) && \valid_read(t);
  * assigns \nothing;
  * ensures \result ==> \forall integer c; sj_in(s, c) ==> sj_in(t, c);
@@ -80,7 +59,8 @@ static bool val_sub(u8 kp, u32 vp, u8 ks, u32 vs)
 static bool flow_all(const struct sj_dstate *st, u32 len, u32 pc, u64 s,
 		     u8 ka, u32 va, u8 kx, u32 vx)
 {
-	return s < len && set_sub(&st[pc].set, &st[s].set) &&
+	return s < len && st[s].reached &&
+	       set_sub(&st[pc].set, &st[s].set) &&
 	       val_sub(ka, va, st[s].ak, st[s].av) &&
 	       val_sub(kx, vx, st[s].xk, st[s].xv);
 }
@@ -89,13 +69,15 @@ static bool flow_all(const struct sj_dstate *st, u32 len, u32 pc, u64 s,
  * requires 1 <= len <= SJ_MAXINSNS;
  * requires \valid_read(st + (0 .. len - 1));
  * assigns \nothing;
- * ensures \result ==> s < len && sj_sub(ka, va, st[s].ak, st[s].av) &&
+ * ensures \result ==> s < len && st[s].reached != 0 &&
+ *	sj_sub(ka, va, st[s].ak, st[s].av) &&
  *	sj_sub(kx, vx, st[s].xk, st[s].xv);
  */
 static bool vals_to(const struct sj_dstate *st, u32 len, u64 s, u8 ka,
 		    u32 va, u8 kx, u32 vx)
 {
-	return s < len && val_sub(ka, va, st[s].ak, st[s].av) &&
+	return s < len && st[s].reached &&
+	       val_sub(ka, va, st[s].ak, st[s].av) &&
 	       val_sub(kx, vx, st[s].xk, st[s].xv);
 }
 
@@ -286,8 +268,15 @@ static bool check_jcond(const struct sock_filter *p, u32 len, u32 r,
 	    !(s->ak == SJ_AV_KNOWN || s->ak == SJ_AV_NR) ||
 	    !(BPF_SRC(p[pc].code) != BPF_X || s->xk == SJ_AV_KNOWN)) {
 		/*@ assert !sj_fixed(p, st, pc); */
-		return flow_all(st, len, pc, t, s->ak, s->av, s->xk, s->xv) &&
-		       flow_all(st, len, pc, f, s->ak, s->av, s->xk, s->xv);
+		ok = flow_all(st, len, pc, t, s->ak, s->av, s->xk, s->xv) &&
+		     flow_all(st, len, pc, f, s->ak, s->av, s->xk, s->xv);
+		/*@ assert ok ==> \forall integer c; sj_in(&st[pc].set, c) ==>
+		 *	sj_flows(st, len, pc + 1 + p[pc].jt, c, st[pc].ak,
+		 *		 st[pc].av, st[pc].xk, st[pc].xv) &&
+		 *	sj_flows(st, len, pc + 1 + p[pc].jf, c, st[pc].ak,
+		 *		 st[pc].av, st[pc].xk, st[pc].xv);
+		 */
+		return ok;
 	}
 	/*@ assert sj_fixed(p, st, pc); */
 	v = BPF_SRC(p[pc].code) == BPF_X ? s->xv : p[pc].k;
@@ -305,6 +294,14 @@ static bool check_jcond(const struct sock_filter *p, u32 len, u32 r,
 	 */
 	ok = split_nr(st, len, pc, r, op, v, t, f, s->ak, s->av, s->xk,
 		      s->xv);
+	/*@ assert ok ==> \forall integer c; sj_in(&st[pc].set, c) ==>
+	 *	(sj_way(p, st, pc, r, c) ==>
+	 *	 sj_flows(st, len, pc + 1 + p[pc].jt, c, st[pc].ak,
+	 *		  st[pc].av, st[pc].xk, st[pc].xv)) &&
+	 *	(!sj_way(p, st, pc, r, c) ==>
+	 *	 sj_flows(st, len, pc + 1 + p[pc].jf, c, st[pc].ak,
+	 *		  st[pc].av, st[pc].xk, st[pc].xv));
+	 */
 	return ok;
 }
 
@@ -484,13 +481,14 @@ bool sj_cert_check(const struct sock_filter *prog, u32 len, u32 row,
 {
 	u32 pc;
 
-	if (!set_sub(decided, &st[0].set) || st[0].ak != SJ_AV_KNOWN ||
+	if (!st[0].reached || !set_sub(decided, &st[0].set) ||
+	    st[0].ak != SJ_AV_KNOWN ||
 	    st[0].av != 0 || st[0].xk != SJ_AV_KNOWN || st[0].xv != 0)
 		return false;
 	/*@
 	 * loop invariant 0 <= pc <= len;
 	 * loop invariant \forall integer q, c; 0 <= q < pc ==>
-	 *	sj_in(&st[q].set, c) ==>
+	 *	sj_at(st, q, c) ==>
 	 *	sj_step_ok(prog, len, row, st, q, c) &&
 	 *	(sj_in(decided, c) ==>
 	 *	 sj_end_ok(prog, row, st, q, c, value[c]));
@@ -498,7 +496,7 @@ bool sj_cert_check(const struct sock_filter *prog, u32 len, u32 row,
 	 * loop variant len - pc;
 	 */
 	for (pc = 0; pc < len; pc++) {
-		if (set_empty(&st[pc].set))
+		if (!st[pc].reached)
 			continue;
 		if (BPF_CLASS(prog[pc].code) == BPF_JMP &&
 		    BPF_OP(prog[pc].code) != BPF_JA) {

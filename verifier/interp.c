@@ -82,7 +82,7 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 	/*@
 	 * loop invariant 0 <= pc <= len;
 	 * for decided: loop invariant pc < len &&
-	 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+	 *	sj_at(sj_g_st, pc, sj_g_col) &&
 	 *	sj_holds(sj_g_row, sj_g_col, sj_g_st[pc].ak, sj_g_st[pc].av, a) &&
 	 *	sj_holds(sj_g_row, sj_g_col, sj_g_st[pc].xk, sj_g_st[pc].xv, x);
 	 * loop assigns pc, a, x, taken, mem[0 .. SJ_MEMWORDS - 1];
@@ -149,7 +149,7 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 			if (BPF_OP(insn->code) == BPF_JA) {
 				pc += k;
 				/*@ for decided: assert pc < len &&
-				 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+				 *	sj_at(sj_g_st, pc, sj_g_col) &&
 				 *	sj_sub(sj_g_st[opc].ak, sj_g_st[opc].av,
 				 *	       sj_g_st[pc].ak, sj_g_st[pc].av) &&
 				 *	sj_sub(sj_g_st[opc].xk, sj_g_st[opc].xv,
@@ -179,7 +179,7 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 			if (taken) {
 				pc += insn->jt;
 				/*@ for decided: assert pc < len &&
-				 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+				 *	sj_at(sj_g_st, pc, sj_g_col) &&
 				 *	sj_sub(sj_g_st[opc].ak, sj_g_st[opc].av,
 				 *	       sj_g_st[pc].ak, sj_g_st[pc].av) &&
 				 *	sj_sub(sj_g_st[opc].xk, sj_g_st[opc].xv,
@@ -188,7 +188,7 @@ u32 sj_interp_words(const struct sock_filter *prog, u32 len, const u32 *data)
 			} else {
 				pc += insn->jf;
 				/*@ for decided: assert pc < len &&
-				 *	sj_in(&sj_g_st[pc].set, sj_g_col) &&
+				 *	sj_at(sj_g_st, pc, sj_g_col) &&
 				 *	sj_sub(sj_g_st[opc].ak, sj_g_st[opc].av,
 				 *	       sj_g_st[pc].ak, sj_g_st[pc].av) &&
 				 *	sj_sub(sj_g_st[opc].xk, sj_g_st[opc].xv,

@@ -324,14 +324,15 @@ static void certificates(u32 count)
 				continue;
 			dwork->value[c] ^= 1 + sj_gen_pick(&rng, 0xffff);
 		} else if (kind == 1) {
-			if (pc >= len)
+			if (pc >= len || !dwork->st[pc].reached)
 				continue;
 			c = pick_bit(&dwork->st[pc].set);
 			if (c < 0)
 				continue;
 			dwork->st[pc].set.w[c / 64] &= ~(1ULL << (c % 64));
 		} else {
-			if (pc >= len || dwork->st[pc].ak != SJ_AV_UNKNOWN ||
+			if (pc >= len || !dwork->st[pc].reached ||
+			    dwork->st[pc].ak != SJ_AV_UNKNOWN ||
 			    pick_bit(&dwork->st[pc].set) < 0)
 				continue;
 			dwork->st[pc].ak = SJ_AV_KNOWN;
