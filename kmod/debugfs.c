@@ -21,6 +21,10 @@
  *   sealjit/fail_validate  (debug builds only) the next N programs emitted
  *                       get an int3 in their last instruction, which the
  *                       validator must refuse (LOAD says EIO, E_VALIDATE)
+ *   sealjit/fail_certificate  (debug builds only) the next N LOADs get
+ *                       every decision certificate made wrong before it is
+ *                       checked: each row must be refused and decide
+ *                       nothing (certificate_rejects in stats)
  *   sealjit/kill_companion  (debug builds only) writing N gives the next N
  *                       threads killed by KILL_THREAD a task work queued
  *                       ahead of the kill; reading: how many of them ran
@@ -62,6 +66,8 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic_read(&sj_stats.digest_mismatches));
 	seq_printf(m, "residual_rejects %d\n",
 		   atomic_read(&sj_stats.residual_rejects));
+	seq_printf(m, "certificate_rejects %d\n",
+		   atomic_read(&sj_stats.certificate_rejects));
 	seq_printf(m, "image_bytes %ld\n",
 		   atomic_long_read(&sj_stats.image_bytes));
 	seq_printf(m, "packs %d\n", atomic_read(&sj_stats.packs));
@@ -119,6 +125,7 @@ static const char * const fault_names[SJ_FAULT_COUNT] = {
 	[SJ_FAULT_FORK_ALLOC] = "fail_fork_alloc",
 	[SJ_FAULT_JIT] = "fail_jit",
 	[SJ_FAULT_VALIDATE] = "fail_validate",
+	[SJ_FAULT_CERTIFICATE] = "fail_certificate",
 };
 
 /* True while @fault's debugfs counter is above zero, which it decrements. */

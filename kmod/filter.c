@@ -457,6 +457,7 @@ static int build_tables(struct sj_filter *f, const struct sj_prepared *prep,
 			const struct sj_filter *prev)
 {
 	struct sj_decide_work *work;
+	u32 refused;
 
 	work = kvmalloc(sj_decide_work_size(prep->len), GFP_KERNEL_ACCOUNT);
 	f->own = kmalloc(sizeof(*f->own), GFP_KERNEL_ACCOUNT);
@@ -469,8 +470,12 @@ static int build_tables(struct sj_filter *f, const struct sj_prepared *prep,
 	 * A refused certificate is the analysis's bug, not the filter's: that
 	 * row runs the filter at every call, which is always correct.
 	 */
-	if (sj_decide_table(prep->insns, prep->len, f->own, work))
+	refused = sj_decide_table(prep->insns, prep->len, f->own, work,
+				  sj_inject(SJ_FAULT_CERTIFICATE));
+	if (refused) {
+		atomic_add(refused, &sj_stats.certificate_rejects);
 		pr_warn_once("a decision certificate was refused; those syscalls run their filter\n");
+	}
 	sj_table_combine(f->table, f->own, prev ? prev->table : NULL);
 	kvfree(work);
 	return 0;

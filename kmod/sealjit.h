@@ -193,6 +193,7 @@ struct sj_stats {
 	atomic_t digest_mismatches;
 	atomic_t validator_rejects;
 	atomic_t residual_rejects;
+	atomic_t certificate_rejects;
 	atomic_long_t image_bytes;	/* module memory held, see image_limit */
 	atomic_long_t perm_changes;	/* set_memory_*() calls, each a TLB flush */
 	atomic_t packs;
@@ -398,6 +399,7 @@ enum sj_fault {
 	SJ_FAULT_FORK_ALLOC,	/* a fork's atomic allocation fails */
 	SJ_FAULT_JIT,		/* sizing a program fails in the JIT */
 	SJ_FAULT_VALIDATE,	/* an emitted program is corrupted */
+	SJ_FAULT_CERTIFICATE,	/* the decision certificates are made wrong */
 	SJ_FAULT_COUNT,
 };
 

@@ -274,11 +274,19 @@ void sj_decide_row(const struct sock_filter *prog, u32 len, u32 row,
 		w->decided.w[j] = e.have.w[j] & ~e.run.w[j];
 }
 
-/* Row @row's decisions, checked; false (nothing decided) if refused. */
+/*
+ * Row @row's decisions, checked; false (nothing decided) if refused.
+ * @corrupt (fault injection) makes the certificate wrong first: every
+ * column seems to start elsewhere than instruction 0.
+ */
 static bool decide_checked(const struct sock_filter *prog, u32 len, u32 row,
-			   struct sj_decide_work *w)
+			   struct sj_decide_work *w, bool corrupt)
 {
 	sj_decide_row(prog, len, row, w);
+	if (corrupt) {
+		memset(&w->decided, 0xff, sizeof(w->decided));
+		w->st[0].reached = 0;
+	}
 	if (sj_cert_check(prog, len, row, w->st, &w->decided, w->value))
 		return true;
 	memset(&w->decided, 0, sizeof(w->decided));
@@ -310,7 +318,7 @@ long sj_decide(const struct sock_filter *prog, u32 len, u32 arch, u32 nr,
 
 	if (!sj_table_row(arch, nr, &row, &index))
 		return SJ_DECIDE_RUN;
-	decide_checked(prog, len, row, work);
+	decide_checked(prog, len, row, work, false);
 	if (!decided(work, index))
 		return SJ_DECIDE_RUN;
 	return work->value[index];
@@ -322,19 +330,22 @@ long sj_decide(const struct sock_filter *prog, u32 len, u32 arch, u32 nr,
  * @len: its length
  * @t: out: its table
  * @work: scratch memory, sj_decide_work_size(@len) bytes
+ * @corrupt: fault injection: every row's certificate is made wrong before
+ *	it is checked, so that every row must be refused
  *
  * Context: any; does not sleep or allocate.
  * Return: the number of rows whose certificate sj_cert_check() refused (0
- * unless the analysis is wrong; those rows run the filter).
+ * unless the analysis is wrong, or @corrupt; those rows run the filter).
  */
 u32 sj_decide_table(const struct sock_filter *prog, u32 len,
-		    struct sj_table *t, struct sj_decide_work *work)
+		    struct sj_table *t, struct sj_decide_work *work,
+		    bool corrupt)
 {
 	u32 row, i, refused = 0;
 
 	sj_table_init(t);
 	for (row = 0; row < SJ_NROWS; row++) {
-		if (!decide_checked(prog, len, row, work))
+		if (!decide_checked(prog, len, row, work, corrupt))
 			refused++;
 		for (i = 0; i < SJ_TABLE_NR; i++)
 			sj_table_set(t, row, i, decided(work, i),

@@ -269,7 +269,8 @@ void sj_decide_row(const struct sock_filter *prog, u32 len, u32 row,
 long sj_decide(const struct sock_filter *prog, u32 len, u32 arch, u32 nr,
 	       struct sj_decide_work *work);
 u32 sj_decide_table(const struct sock_filter *prog, u32 len,
-		    struct sj_table *t, struct sj_decide_work *work);
+		    struct sj_table *t, struct sj_decide_work *work,
+		    bool corrupt);
 void sj_table_init(struct sj_table *t);
 void sj_table_set(struct sj_table *t, u32 row, u32 i, bool known, u32 v);
 void sj_table_count(struct sj_table *t);

@@ -328,4 +328,78 @@ TEST(the_modules_own_failures_are_eio_with_a_reason_and_attach_nothing)
 	}
 }
 
+/* The chain's counts (SEALJIT_IOC_STATS) of the calling thread. */
+static int chain_stats(struct sealjit_stats *st)
+{
+	int fd = open(SEALJIT_DEVICE, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	ret = ioctl(fd, SEALJIT_IOC_STATS, st);
+	close(fd);
+	return ret;
+}
+
+/*
+ * A decision certificate the check refuses (fail_certificate makes every
+ * row's wrong): the filter is still attached and still holds, its
+ * syscalls run its code instead of being answered from the table, and
+ * each refused row is counted.
+ */
+TEST(a_refused_certificate_decides_nothing_and_the_filter_still_holds)
+{
+	struct sealjit_stats before, after;
+	int rejects = sj_stat("certificate_rejects");
+	pid_t child;
+	int status;
+
+	ASSERT_LE(0, rejects);
+	ASSERT_EQ(0, sj_write_file("/sys/kernel/debug/sealjit/fail_certificate",
+				   "1"));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		if (sj_nnp() || sj_load_for(__NR_getppid,
+					    SECCOMP_RET_ERRNO | 9))
+			_exit(10);
+		if (chain_stats(&before))
+			_exit(11);
+		/* getppid is denied, getpid allowed: both by running code. */
+		if (syscall(__NR_getppid) != -1 || errno != 9)
+			_exit(12);
+		if (syscall(__NR_getpid) != getpid())
+			_exit(13);
+		if (chain_stats(&after) || after.cached != before.cached ||
+		    after.runs < before.runs + 2)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* x86-64, x32 and i386: three rows, each refused. */
+	EXPECT_EQ(rejects + 3, sj_stat("certificate_rejects"));
+	/* The switch is spent: the next LOAD's tables decide again. */
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		if (sj_nnp() || sj_load_for(__NR_getppid,
+					    SECCOMP_RET_ERRNO | 9) ||
+		    chain_stats(&before))
+			_exit(10);
+		if (syscall(__NR_getppid) != -1 || errno != 9)
+			_exit(12);
+		if (chain_stats(&after) || after.cached <= before.cached ||
+		    after.runs != before.runs)
+			_exit(15);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(rejects + 3, sj_stat("certificate_rejects"));
+}
+
 TEST_HARNESS_MAIN

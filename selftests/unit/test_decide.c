@@ -354,6 +354,17 @@ static void certificates(u32 count)
 	tap_ok(tried[2] > 100 && caught[2] == tried[2],
 	       "an unknown A made known: %llu of %llu refused",
 	       (unsigned long long)caught[2], (unsigned long long)tried[2]);
+	{
+		static struct sj_table t;
+		const struct sock_filter allow[] = { RET(ALLOW) };
+
+		tap_ok(sj_decide_table(allow, 1, &t, dwork, true) ==
+		       SJ_NROWS && t.constant == 0,
+		       "fault injection: every row refused, nothing decided");
+		tap_ok(!sj_decide_table(allow, 1, &t, dwork, false) &&
+		       t.constant == SJ_NROWS * SJ_TABLE_NR,
+		       "...and without it, allow-all decides every entry");
+	}
 }
 
 /* Mutation scores of sj_residual_check(), over residual programs. */
@@ -570,7 +581,7 @@ static void random_chains(u32 count)
 				len[f] = random_program(progs[f], incoming);
 			} while (sj_check(progs[f], len[f], &cwork, &facts,
 					  &diag));
-			sj_decide_table(progs[f], len[f], &own[f], dwork);
+			sj_decide_table(progs[f], len[f], &own[f], dwork, false);
 			sj_table_combine(&chain[f], &own[f],
 					 f ? &chain[f - 1] : NULL);
 		}
