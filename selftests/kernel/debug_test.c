@@ -343,6 +343,43 @@ static int chain_stats(struct sealjit_stats *st)
 }
 
 /*
+ * In a child: load "getppid gets ERRNO(9), the rest is allowed", then
+ * call getppid and getpid.  With @decided, the chain's table answers
+ * them (no code runs); without, they run the filter's code (the table
+ * answers nothing).  Returns the child's exit status: 0 if all held.
+ */
+static int certificate_child(bool decided)
+{
+	struct sealjit_stats before, after;
+	pid_t child = fork();
+	int status;
+
+	if (child < 0)
+		return -1;
+	if (!child) {
+		if (sj_nnp() || sj_load_for(__NR_getppid,
+					    SECCOMP_RET_ERRNO | 9) ||
+		    chain_stats(&before))
+			_exit(10);
+		if (syscall(__NR_getppid) != -1 || errno != 9)
+			_exit(11);
+		if (syscall(__NR_getpid) != getpid())
+			_exit(12);
+		if (chain_stats(&after))
+			_exit(13);
+		if (decided ? after.cached <= before.cached ||
+			      after.runs != before.runs :
+			      after.cached != before.cached ||
+			      after.runs < before.runs + 2)
+			_exit(14);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
  * A decision certificate the check refuses (fail_certificate makes every
  * row's wrong): the filter is still attached and still holds, its
  * syscalls run its code instead of being answered from the table, and
@@ -350,55 +387,16 @@ static int chain_stats(struct sealjit_stats *st)
  */
 TEST(a_refused_certificate_decides_nothing_and_the_filter_still_holds)
 {
-	struct sealjit_stats before, after;
 	int rejects = sj_stat("certificate_rejects");
-	pid_t child;
-	int status;
 
 	ASSERT_LE(0, rejects);
 	ASSERT_EQ(0, sj_write_file("/sys/kernel/debug/sealjit/fail_certificate",
 				   "1"));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		if (sj_nnp() || sj_load_for(__NR_getppid,
-					    SECCOMP_RET_ERRNO | 9))
-			_exit(10);
-		if (chain_stats(&before))
-			_exit(11);
-		/* getppid is denied, getpid allowed: both by running code. */
-		if (syscall(__NR_getppid) != -1 || errno != 9)
-			_exit(12);
-		if (syscall(__NR_getpid) != getpid())
-			_exit(13);
-		if (chain_stats(&after) || after.cached != before.cached ||
-		    after.runs < before.runs + 2)
-			_exit(14);
-		_exit(0);
-	}
-	ASSERT_EQ(child, waitpid(child, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, certificate_child(false));
 	/* x86-64, x32 and i386: three rows, each refused. */
 	EXPECT_EQ(rejects + 3, sj_stat("certificate_rejects"));
-	/* The switch is spent: the next LOAD's tables decide again. */
-	child = fork();
-	ASSERT_LE(0, child);
-	if (!child) {
-		if (sj_nnp() || sj_load_for(__NR_getppid,
-					    SECCOMP_RET_ERRNO | 9) ||
-		    chain_stats(&before))
-			_exit(10);
-		if (syscall(__NR_getppid) != -1 || errno != 9)
-			_exit(12);
-		if (chain_stats(&after) || after.cached <= before.cached ||
-		    after.runs != before.runs)
-			_exit(15);
-		_exit(0);
-	}
-	ASSERT_EQ(child, waitpid(child, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The switch is spent: the next LOAD's table decides again. */
+	EXPECT_EQ(0, certificate_child(true));
 	EXPECT_EQ(rejects + 3, sj_stat("certificate_rejects"));
 }
 
